@@ -1,0 +1,111 @@
+import type { Migration } from '../migrate.js';
+
+/** The role the API uses for tenant data: no superuser, no BYPASSRLS, so row-level security holds. */
+export const APP_ROLE = 'afrigest_app';
+
+/** Every tenant table gets the same policy: rows of the tenant set for the transaction, and no other. */
+export function tenantIsolation(table: string): string {
+  return `
+    ALTER TABLE ${table} ENABLE ROW LEVEL SECURITY;
+    ALTER TABLE ${table} FORCE ROW LEVEL SECURITY;
+    CREATE POLICY ${table}_tenant_isolation ON ${table}
+      USING (tenant_id = current_setting('app.tenant_id', true))
+      WITH CHECK (tenant_id = current_setting('app.tenant_id', true));
+  `;
+}
+
+export const tenantMigrations: Migration[] = [
+  {
+    name: '0001_accounts',
+    up: async (db) => {
+      // Roles are cluster-wide: several databases (tests, tenants on one cluster) share this one.
+      await db.query(`DO $$ BEGIN CREATE ROLE ${APP_ROLE} NOLOGIN NOBYPASSRLS;
+        EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$;`);
+      await db.query(`
+        CREATE TABLE boutiques (
+          tenant_id text NOT NULL,
+          id text NOT NULL,
+          code text NOT NULL CHECK (code ~ '^[A-Z0-9]{2,8}$'),
+          name text NOT NULL,
+          address text NOT NULL DEFAULT '',
+          phone text NOT NULL DEFAULT '',
+          tax_id text NOT NULL DEFAULT '',
+          time_zone text NOT NULL DEFAULT 'Africa/Conakry',
+          currency text NOT NULL DEFAULT 'GNF',
+          created_at timestamptz NOT NULL DEFAULT now(),
+          updated_at timestamptz NOT NULL DEFAULT now(),
+          PRIMARY KEY (tenant_id, id),
+          UNIQUE (tenant_id, code)
+        );
+        CREATE TABLE users (
+          tenant_id text NOT NULL,
+          id text NOT NULL,
+          email text NOT NULL,
+          name text NOT NULL,
+          phone text NOT NULL DEFAULT '',
+          role text NOT NULL CHECK (role IN ('pdg', 'dg', 'employee')),
+          boutique_ids text[] NOT NULL DEFAULT '{}',
+          password_hash text,
+          must_change_password boolean NOT NULL DEFAULT false,
+          active boolean NOT NULL DEFAULT true,
+          anonymised_at timestamptz,
+          created_at timestamptz NOT NULL DEFAULT now(),
+          updated_at timestamptz NOT NULL DEFAULT now(),
+          PRIMARY KEY (tenant_id, id)
+        );
+        CREATE UNIQUE INDEX users_email ON users (tenant_id, lower(email));
+        CREATE TABLE devices (
+          tenant_id text NOT NULL,
+          id text NOT NULL,
+          boutique_id text NOT NULL,
+          code text NOT NULL,
+          name text NOT NULL,
+          credential_hash text NOT NULL,
+          enrolled_by text NOT NULL,
+          created_at timestamptz NOT NULL DEFAULT now(),
+          revoked_at timestamptz,
+          revoked_by text,
+          last_seen_at timestamptz,
+          PRIMARY KEY (tenant_id, id),
+          FOREIGN KEY (tenant_id, boutique_id) REFERENCES boutiques (tenant_id, id)
+        );
+        CREATE TABLE enrolment_codes (
+          tenant_id text NOT NULL,
+          code_hash text NOT NULL,
+          boutique_id text NOT NULL,
+          device_name text NOT NULL,
+          created_by text NOT NULL,
+          created_at timestamptz NOT NULL DEFAULT now(),
+          expires_at timestamptz NOT NULL,
+          used_at timestamptz,
+          device_id text,
+          PRIMARY KEY (tenant_id, code_hash),
+          FOREIGN KEY (tenant_id, boutique_id) REFERENCES boutiques (tenant_id, id)
+        );
+        CREATE TABLE audit_log (
+          tenant_id text NOT NULL,
+          id bigserial PRIMARY KEY,
+          at timestamptz NOT NULL DEFAULT now(),
+          actor_id text,
+          actor_role text,
+          action text NOT NULL,
+          target text,
+          ip text,
+          request_id text,
+          details jsonb
+        );
+        CREATE INDEX audit_log_tenant_at ON audit_log (tenant_id, at DESC);
+      `);
+      for (const table of ['boutiques', 'users', 'devices', 'enrolment_codes', 'audit_log']) {
+        await db.query(tenantIsolation(table));
+      }
+      await db.query(`
+        GRANT USAGE ON SCHEMA public TO ${APP_ROLE};
+        GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${APP_ROLE};
+        GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${APP_ROLE};
+        ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO ${APP_ROLE};
+        ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO ${APP_ROLE};
+      `);
+    },
+  },
+];

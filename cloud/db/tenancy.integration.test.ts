@@ -1,0 +1,51 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pendingMigrations } from './migrate.js';
+import { openDatabases, type Databases } from './tenancy.js';
+import { createTestDatabaseConfig } from './test-databases.js';
+
+describe(`tenant databases (${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`, () => {
+  let databases: Databases;
+  let drop: () => Promise<void>;
+
+  beforeAll(async () => {
+    const test = await createTestDatabaseConfig();
+    drop = test.drop;
+    databases = await openDatabases(test.config, { migrate: true });
+    for (const id of ['t-a', 't-b']) {
+      await databases.master.query(`INSERT INTO tenants (id, code, name) VALUES ($1, $2, $3)`, [id, id, id]);
+      await databases.withTenant(id, (tx) =>
+        tx.query(`INSERT INTO boutiques (tenant_id, id, code, name) VALUES ($1, 'b1', 'B1', $2)`, [id, `Boutique ${id}`]),
+      );
+    }
+  });
+  afterAll(async () => {
+    await databases?.close();
+    await drop?.();
+  });
+
+  it('applies every migration once', async () => {
+    expect(await pendingMigrations(databases.master, 'master')).toEqual([]);
+    expect(await pendingMigrations(databases.tenantDefault, 'tenant')).toEqual([]);
+  });
+
+  it('row-level security alone hides other tenants, even with no WHERE clause', async () => {
+    const rows = await databases.withTenant('t-a', async (tx) => (await tx.query<{ tenant_id: string }>('SELECT tenant_id FROM boutiques')).rows);
+    expect(rows.map((r) => r.tenant_id)).toEqual(['t-a']);
+    const none = await databases.withTenant('t-a', async (tx) => (await tx.query(`SELECT * FROM boutiques WHERE tenant_id = 't-b'`)).rows);
+    expect(none).toEqual([]);
+  });
+
+  it('refuses to write a row for another tenant', async () => {
+    await expect(
+      databases.withTenant('t-a', (tx) => tx.query(`INSERT INTO boutiques (tenant_id, id, code, name) VALUES ('t-b', 'x', 'X1', 'x')`)),
+    ).rejects.toThrow(/row-level security/);
+    const updated = await databases.withTenant('t-a', (tx) => tx.query(`UPDATE boutiques SET name = 'pris' WHERE tenant_id = 't-b'`));
+    expect(updated.rowCount).toBe(0);
+  });
+
+  it('does not leak the tenant setting to the next transaction on the same connection', async () => {
+    await databases.withTenant('t-a', (tx) => tx.query('SELECT 1'));
+    const rows = await databases.tenantDefault.transaction(async (tx) => (await tx.query<{ t: string | null }>(`SELECT current_setting('app.tenant_id', true) AS t`)).rows);
+    expect(rows[0]?.t ?? '').toBe('');
+  });
+});
