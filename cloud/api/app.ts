@@ -1,0 +1,92 @@
+import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
+import cors from 'cors';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import { randomUUID } from 'node:crypto';
+import { pinoHttp } from 'pino-http';
+import { adminRoutes } from './admin/routes.js';
+import { auditRoutes } from './audit/routes.js';
+import { authRoutes } from './auth/routes.js';
+import { boutiqueRoutes } from './boutiques/routes.js';
+import { dataRoutes } from './data/routes.js';
+import { deviceRoutes } from './devices/routes.js';
+import { healthRoutes } from './health/routes.js';
+import { authenticate } from './http/authenticate.js';
+import { errorBody, errorHandler } from './http/errors.js';
+import { httpMetrics } from './http/metrics.js';
+import { mountRoute, registerOpenApi, type RouteDef } from './http/route.js';
+import type { Services } from './services.js';
+import { userRoutes } from './users/routes.js';
+
+/** Every route of the API, in one list: mounted, documented and tested from here. */
+export const apiRoutes: RouteDef[] = [
+  ...authRoutes,
+  ...adminRoutes,
+  ...boutiqueRoutes,
+  ...userRoutes,
+  ...deviceRoutes,
+  ...auditRoutes,
+  ...dataRoutes,
+];
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export function openApiDocument(routes: RouteDef[]) {
+  const registry = new OpenAPIRegistry();
+  registry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+  registry.registerComponent('securitySchemes', 'device', { type: 'apiKey', in: 'header', name: 'Authorization', description: 'Device <credential>' });
+  for (const route of routes) registerOpenApi(registry, route);
+  return new OpenApiGeneratorV31(registry.definitions).generateDocument({
+    openapi: '3.1.0',
+    info: { title: 'AfriGest API', version: '0.1.0', description: 'API du cloud AfriGest. Erreurs : { error: { code, message, details } }.' },
+    servers: [{ url: '/' }],
+  });
+}
+
+export function createApp(services: Services, extraRoutes: RouteDef[] = []): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', services.config.trustProxy);
+
+  app.use(
+    pinoHttp({
+      logger: services.logger,
+      genReqId: (req, res) => {
+        const given = req.headers['x-request-id'];
+        const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      // One short line per request: who asked what, and the answer's status; never headers (tokens).
+      serializers: {
+        req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+      // Health probes every few seconds would drown the log.
+      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url === '/metrics' },
+    }),
+  );
+  app.use(helmet());
+  const origins = new Set(services.config.allowedOrigins);
+  app.use(cors({ origin: (origin, done) => done(null, !origin || origins.has(origin)), credentials: true, exposedHeaders: ['X-Request-Id'] }));
+  app.use(httpMetrics(services.metrics));
+  app.use(express.json({ limit: '2mb' }));
+  app.use(authenticate(services));
+
+  const routes = [...healthRoutes, ...apiRoutes, ...extraRoutes];
+  const router = express.Router();
+  for (const route of routes) mountRoute(router, route, services);
+  app.use(router);
+
+  const document = openApiDocument(routes);
+  app.get('/api/openapi.json', (_req, res) => void res.json(document));
+  app.get('/metrics', async (_req, res) => {
+    res.setHeader('Content-Type', services.metrics.registry.contentType);
+    res.end(await services.metrics.registry.metrics());
+  });
+
+  app.use((req, res) => void res.status(404).json(errorBody(req, 'ROUTE_NOT_FOUND')));
+  app.use(errorHandler);
+  return app;
+}

@@ -1,0 +1,157 @@
+import { RateLimiterRes } from 'rate-limiter-flexible';
+import { v7 as uuidv7 } from 'uuid';
+import type { Queryable } from '../../db/database.js';
+import { AppError, badRequest, unauthenticated } from '../http/errors.js';
+import type { UserPrincipal } from '../http/principal.js';
+import type { Services, Tenant } from '../services.js';
+import { decoyHash, hashPassword, isStrongEnough, verifyPassword } from './passwords.js';
+import * as repo from './repository.js';
+import type { SessionUser } from './schemas.js';
+import { newOpaqueToken, refreshTokenHash, sameHash, splitOpaqueToken } from './tokens.js';
+
+export type Session = { accessToken: string; refreshToken: string; user: SessionUser };
+
+function principalOf(account: repo.AccountRow, tenant: Tenant): UserPrincipal {
+  return {
+    kind: 'user',
+    userId: account.id,
+    tenantId: tenant.id,
+    role: account.role,
+    boutiqueIds: account.boutique_ids,
+    userKind: account.kind,
+    mustChangePassword: account.must_change_password,
+  };
+}
+
+async function issueSession(services: Services, master: Queryable, account: repo.AccountRow, tenant: Tenant, familyId: string): Promise<Session> {
+  const id = uuidv7();
+  const refreshToken = newOpaqueToken(id);
+  await repo.insertRefreshToken(master, {
+    id,
+    family_id: familyId,
+    tenant_id: tenant.id,
+    user_id: account.id,
+    user_kind: account.kind,
+    token_hash: refreshTokenHash(services.config.refreshSecret, refreshToken),
+    expires_at: new Date(Date.now() + services.config.refreshTtlSeconds * 1000),
+  });
+  const accessToken = await services.tokens.sign(principalOf(account, tenant));
+  return {
+    accessToken,
+    refreshToken,
+    user: {
+      id: account.id,
+      email: account.email,
+      name: account.name,
+      role: account.role,
+      tenantId: tenant.id,
+      tenantCode: tenant.code,
+      boutiqueIds: account.boutique_ids,
+      mustChangePassword: account.must_change_password,
+    },
+  };
+}
+
+async function findAccount(services: Services, tenant: Tenant, email: string): Promise<repo.AccountRow | null> {
+  const member = await services.databases.withTenant(tenant.id, (tx) => repo.findTenantAccountByEmail(tx, tenant.id, email));
+  return member ?? (await repo.findPlatformAccountByEmail(services.databases.master, email));
+}
+
+async function loadAccount(services: Services, tenantId: string, userId: string, kind: repo.AccountRow['kind']): Promise<repo.AccountRow | null> {
+  return kind === 'platform'
+    ? repo.findPlatformAccountById(services.databases.master, userId)
+    : services.databases.withTenant(tenantId, (tx) => repo.findTenantAccountById(tx, tenantId, userId));
+}
+
+function lockedError(res: RateLimiterRes): AppError {
+  return new AppError(429, 'ACCOUNT_LOCKED', { retryAfterSeconds: Math.ceil(res.msBeforeNext / 1000) }, { minutes: Math.max(1, Math.ceil(res.msBeforeNext / 60_000)) });
+}
+
+export async function login(services: Services, input: { tenant: string; email: string; password: string }, ip: string): Promise<Session> {
+  const { loginIp, loginAccount } = services.limiters;
+  try {
+    await loginIp.consume(ip);
+  } catch (error) {
+    if (error instanceof RateLimiterRes) throw new AppError(429, 'TOO_MANY_REQUESTS', { retryAfterSeconds: Math.ceil(error.msBeforeNext / 1000) });
+    throw error;
+  }
+  const accountKey = `${input.tenant}:${input.email}`;
+  const state = await loginAccount.get(accountKey);
+  if (state && state.remainingPoints <= 0) throw lockedError(state);
+
+  const tenant = await services.tenants.byCode(input.tenant);
+  const account = tenant ? await findAccount(services, tenant, input.email) : null;
+  // Verify against a decoy when there is no account, so the answer takes as long either way.
+  const valid = await verifyPassword(account?.password_hash ?? (await decoyHash()), input.password);
+  if (!tenant || !account || !valid || !account.active) {
+    services.metrics.loginAttempts.inc({ outcome: 'failure' });
+    try {
+      await loginAccount.consume(accountKey);
+    } catch (error) {
+      if (error instanceof RateLimiterRes) throw lockedError(error);
+      throw error;
+    }
+    throw unauthenticated('INVALID_CREDENTIALS');
+  }
+  if (tenant.status !== 'active' && account.kind !== 'platform') throw new AppError(403, 'TENANT_SUSPENDED');
+  await loginAccount.delete(accountKey);
+  services.metrics.loginAttempts.inc({ outcome: 'success' });
+  return issueSession(services, services.databases.master, account, tenant, uuidv7());
+}
+
+/**
+ * Rotation on every use. A token presented twice means it was copied: the whole family (every
+ * token descended from that login) is revoked, the thief's and the owner's alike.
+ */
+export async function refresh(services: Services, refreshToken: string): Promise<Session> {
+  const parts = splitOpaqueToken(refreshToken);
+  if (!parts) throw unauthenticated('REFRESH_TOKEN_INVALID');
+  const master = services.databases.master;
+  // The row lock makes one of two concurrent uses the winner; the other is a reuse.
+  const outcome = await master.transaction(async (tx) => {
+    const row = await repo.lockRefreshToken(tx, parts.id);
+    if (!row || !sameHash(row.token_hash, refreshTokenHash(services.config.refreshSecret, refreshToken))) return { error: 'REFRESH_TOKEN_INVALID' as const };
+    if (row.used_at || row.revoked_at) {
+      await repo.revokeFamily(tx, row.family_id, 'reuse detected');
+      return { error: 'REFRESH_TOKEN_REUSED' as const, row };
+    }
+    if (new Date(row.expires_at).getTime() <= Date.now()) return { error: 'REFRESH_TOKEN_INVALID' as const };
+    await repo.markRefreshTokenUsed(tx, row.id);
+    return { row };
+  });
+  if ('error' in outcome) {
+    if (outcome.error === 'REFRESH_TOKEN_REUSED') services.logger.warn({ family: outcome.row?.family_id, user: outcome.row?.user_id }, 'refresh token reuse: family revoked');
+    throw unauthenticated(outcome.error);
+  }
+  const { row } = outcome;
+  const tenant = await services.tenants.byId(row.tenant_id);
+  const account = await loadAccount(services, row.tenant_id, row.user_id, row.user_kind);
+  if (!tenant || !account || !account.active) {
+    await repo.revokeFamily(master, row.family_id, 'account disabled');
+    throw unauthenticated('REFRESH_TOKEN_INVALID');
+  }
+  return issueSession(services, master, account, tenant, row.family_id);
+}
+
+export async function logout(services: Services, refreshToken: string): Promise<void> {
+  const parts = splitOpaqueToken(refreshToken);
+  if (!parts) return;
+  await services.databases.master.transaction(async (tx) => {
+    const row = await repo.lockRefreshToken(tx, parts.id);
+    if (row && sameHash(row.token_hash, refreshTokenHash(services.config.refreshSecret, refreshToken))) await repo.revokeFamily(tx, row.family_id, 'logout');
+  });
+}
+
+export async function changePassword(services: Services, user: UserPrincipal, input: { currentPassword: string; newPassword: string }): Promise<Session> {
+  const account = await loadAccount(services, user.tenantId, user.userId, user.userKind);
+  const tenant = await services.tenants.byId(user.tenantId);
+  if (!account || !tenant) throw unauthenticated('TOKEN_INVALID');
+  if (!(await verifyPassword(account.password_hash, input.currentPassword))) throw badRequest('CURRENT_PASSWORD_WRONG');
+  if (!isStrongEnough(input.newPassword) || input.newPassword === input.currentPassword) throw badRequest('PASSWORD_TOO_WEAK');
+  const hash = await hashPassword(input.newPassword);
+  if (account.kind === 'platform') await repo.setPassword(services.databases.master, 'platform', user.tenantId, account.id, hash, false);
+  else await services.databases.withTenant(user.tenantId, (tx) => repo.setPassword(tx, 'tenant', user.tenantId, account.id, hash, false));
+  // Every other session of this person ends: a changed password must lock out whoever had the old one.
+  await repo.revokeUserSessions(services.databases.master, account.kind === 'platform' ? null : user.tenantId, account.id, 'password changed');
+  return issueSession(services, services.databases.master, { ...account, must_change_password: false }, tenant, uuidv7());
+}

@@ -1,0 +1,69 @@
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { jwtVerify, SignJWT } from 'jose';
+import { isRole } from '../../../shared/rbac.js';
+import type { Config } from '../config.js';
+import type { UserPrincipal } from '../http/principal.js';
+
+const ISSUER = 'afrigest';
+
+export type AccessTokens = {
+  sign(user: UserPrincipal): Promise<string>;
+  verify(token: string): Promise<UserPrincipal | null>;
+};
+
+export function accessTokens(config: Pick<Config, 'accessSecret' | 'accessTtlSeconds'>): AccessTokens {
+  const key = new TextEncoder().encode(config.accessSecret);
+  return {
+    sign: (user) =>
+      new SignJWT({ tid: user.tenantId, role: user.role, bids: user.boutiqueIds, uk: user.userKind, mcp: user.mustChangePassword })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject(user.userId)
+        .setIssuer(ISSUER)
+        .setIssuedAt()
+        .setExpirationTime(`${config.accessTtlSeconds}s`)
+        .sign(key),
+    async verify(token) {
+      try {
+        const { payload } = await jwtVerify(token, key, { issuer: ISSUER, algorithms: ['HS256'] });
+        if (typeof payload.sub !== 'string' || typeof payload.tid !== 'string' || !isRole(payload.role)) return null;
+        return {
+          kind: 'user',
+          userId: payload.sub,
+          tenantId: payload.tid,
+          role: payload.role,
+          boutiqueIds: Array.isArray(payload.bids) ? payload.bids.filter((b): b is string => typeof b === 'string') : [],
+          userKind: payload.uk === 'platform' ? 'platform' : 'tenant',
+          mustChangePassword: payload.mcp === true,
+        };
+      } catch {
+        return null;
+      }
+    },
+  };
+}
+
+/** Opaque, random, stored only as an HMAC keyed by JWT_REFRESH_SECRET (a stolen table is useless). */
+export function newOpaqueToken(id: string): string {
+  return `${id}.${randomBytes(32).toString('base64url')}`;
+}
+
+export function refreshTokenHash(secret: string, token: string): string {
+  return createHmac('sha256', secret).update(token).digest('base64url');
+}
+
+export function splitOpaqueToken(token: string): { id: string } | null {
+  const dot = token.lastIndexOf('.');
+  if (dot <= 0) return null;
+  return { id: token.slice(0, dot) };
+}
+
+/** Device credentials are long random secrets, so a plain SHA-256 is enough and cheap on every sync call. */
+export function credentialHash(credential: string): string {
+  return createHash('sha256').update(credential).digest('base64url');
+}
+
+export function sameHash(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}

@@ -1,0 +1,105 @@
+import { z } from 'zod';
+
+/** Development defaults: fine on a laptop, refused in production (see `assertProductionReady`). */
+export const DEV_ACCESS_SECRET = 'dev-access-secret-change-me';
+export const DEV_REFRESH_SECRET = 'dev-refresh-secret-change-me';
+
+const booleanText = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const durationText = z.string().regex(/^\d+[smhd]$/, 'a duration such as 15m, 12h or 30d');
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  HOST: z.string().default('127.0.0.1'),
+  ALLOWED_ORIGINS: z.string().default('http://localhost:4000,http://127.0.0.1:4000,http://localhost:5173'),
+  JWT_ACCESS_SECRET: z.string().optional(),
+  JWT_REFRESH_SECRET: z.string().optional(),
+  ACCESS_TTL: durationText.default('15m'),
+  REFRESH_TTL: durationText.default('30d'),
+  MASTER_DATABASE_URL: z.string().optional(),
+  TENANT_DATABASE_URL: z.string().optional(),
+  DATA_DIR: z.string().default('./data/cloud'),
+  REDIS_URL: z.string().optional(),
+  MIGRATE_ON_START: booleanText.default(true),
+  SEED_DEMO_ON_EMPTY: booleanText.optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TRUST_PROXY: z.string().default('loopback'),
+});
+
+export type Config = {
+  env: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  allowedOrigins: string[];
+  accessSecret: string;
+  refreshSecret: string;
+  accessTtlSeconds: number;
+  refreshTtlSeconds: number;
+  masterDatabaseUrl: string | undefined;
+  tenantDatabaseUrl: string | undefined;
+  dataDir: string;
+  redisUrl: string | undefined;
+  migrateOnStart: boolean;
+  seedDemoOnEmpty: boolean;
+  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  trustProxy: string;
+};
+
+export class ConfigError extends Error {}
+
+const UNIT_SECONDS = { s: 1, m: 60, h: 3600, d: 86_400 } as const;
+
+export function durationSeconds(text: string): number {
+  const unit = text.slice(-1) as keyof typeof UNIT_SECONDS;
+  return Number(text.slice(0, -1)) * UNIT_SECONDS[unit];
+}
+
+/** Reads the environment once at start; a wrong value stops the start with the variable's name. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid environment:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const config: Config = {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    allowedOrigins: e.ALLOWED_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
+    accessSecret: e.JWT_ACCESS_SECRET || DEV_ACCESS_SECRET,
+    refreshSecret: e.JWT_REFRESH_SECRET || DEV_REFRESH_SECRET,
+    accessTtlSeconds: durationSeconds(e.ACCESS_TTL),
+    refreshTtlSeconds: durationSeconds(e.REFRESH_TTL),
+    masterDatabaseUrl: e.MASTER_DATABASE_URL || undefined,
+    tenantDatabaseUrl: e.TENANT_DATABASE_URL || undefined,
+    dataDir: e.DATA_DIR,
+    redisUrl: e.REDIS_URL || undefined,
+    migrateOnStart: e.MIGRATE_ON_START,
+    seedDemoOnEmpty: e.SEED_DEMO_ON_EMPTY ?? e.NODE_ENV !== 'production',
+    logLevel: e.LOG_LEVEL,
+    trustProxy: e.TRUST_PROXY,
+  };
+  if (config.env === 'production') assertProductionReady(env, config);
+  return config;
+}
+
+/** In production a missing, default or short secret would let anyone forge sessions: refuse to start. */
+function assertProductionReady(env: Record<string, string | undefined>, config: Config): void {
+  const problems: string[] = [];
+  const check = (name: string, value: string | undefined, devDefault: string) => {
+    if (!value) problems.push(`${name} is not set`);
+    else if (value === devDefault || /change-?me|secret|example/i.test(value)) problems.push(`${name} is a default or example value`);
+    else if (value.length < 32) problems.push(`${name} is shorter than 32 characters`);
+  };
+  check('JWT_ACCESS_SECRET', env.JWT_ACCESS_SECRET, DEV_ACCESS_SECRET);
+  check('JWT_REFRESH_SECRET', env.JWT_REFRESH_SECRET, DEV_REFRESH_SECRET);
+  if (env.JWT_ACCESS_SECRET && env.JWT_ACCESS_SECRET === env.JWT_REFRESH_SECRET) problems.push('JWT_ACCESS_SECRET and JWT_REFRESH_SECRET must differ');
+  if (config.allowedOrigins.some((o) => o === '*')) problems.push('ALLOWED_ORIGINS must list origins, not *');
+  if (problems.length > 0) {
+    throw new ConfigError(`Refusing to start in production:\n${problems.map((p) => `  - ${p}`).join('\n')}\nSet them in the environment file (see cloud/deploy/afrigest-api.env.example).`);
+  }
+}

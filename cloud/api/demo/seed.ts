@@ -1,0 +1,61 @@
+import { v7 as uuidv7 } from 'uuid';
+import type { Databases } from '../../db/tenancy.js';
+import { hashPassword } from '../auth/passwords.js';
+import { provisionTenant } from '../admin/service.js';
+
+export const DEMO_TENANT = 'demo';
+export const DEMO_USERS = {
+  admin: { email: 'admin@demo.local', password: 'Admin123!', role: 'super_admin' },
+  pdg: { email: 'pdg@demo.local', password: 'Demo123!', role: 'pdg' },
+  dg: { email: 'dg@demo.local', password: 'Demo123!', role: 'dg' },
+  employee: { email: 'employe@demo.local', password: 'Demo123!', role: 'employee' },
+} as const;
+
+export type DemoSeedHook = (databases: Databases, tenant: { tenantId: string; boutiqueIds: string[] }) => Promise<void>;
+
+const extraHooks: DemoSeedHook[] = [];
+/** Modules that own demo data of their own (the catalogue, stock) add it through here. */
+export function onDemoSeed(hook: DemoSeedHook): void {
+  extraHooks.push(hook);
+}
+
+/** Creates the demo company once; a second run finds it and changes nothing. */
+export async function seedDemo(databases: Databases): Promise<{ created: boolean; tenantId: string }> {
+  const { rows } = await databases.master.query<{ id: string }>(`SELECT id FROM tenants WHERE code = $1`, [DEMO_TENANT]);
+  if (rows[0]) return { created: false, tenantId: rows[0].id };
+
+  const { tenantId } = await provisionTenant(databases, {
+    code: DEMO_TENANT, name: 'Démo Boutiques Conakry', currency: 'GNF', locale: 'fr', timeZone: 'Africa/Conakry',
+  });
+  const adminHash = await hashPassword(DEMO_USERS.admin.password);
+  await databases.master.query(
+    `INSERT INTO platform_users (id, email, name, password_hash) VALUES ($1, $2, 'Admin plateforme', $3) ON CONFLICT DO NOTHING`,
+    [uuidv7(), DEMO_USERS.admin.email, adminHash],
+  );
+  const boutiques = [
+    { id: uuidv7(), code: 'KAL', name: 'AfriGest Kaloum', address: 'Avenue de la République, Kaloum, Conakry', phone: '+224 620 00 00 01', taxId: 'NIF 1234567-KAL' },
+    { id: uuidv7(), code: 'RAT', name: 'AfriGest Ratoma', address: 'Route Le Prince, Ratoma, Conakry', phone: '+224 620 00 00 02', taxId: 'NIF 1234567-RAT' },
+  ];
+  const staffHash = await hashPassword(DEMO_USERS.pdg.password);
+  await databases.withTenant(tenantId, async (tx) => {
+    for (const b of boutiques) {
+      await tx.query(
+        `INSERT INTO boutiques (tenant_id, id, code, name, address, phone, tax_id) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+        [tenantId, b.id, b.code, b.name, b.address, b.phone, b.taxId],
+      );
+    }
+    const staff = [
+      { email: DEMO_USERS.pdg.email, name: 'Mamadou Diallo', role: 'pdg', boutiqueIds: boutiques.map((b) => b.id) },
+      { email: DEMO_USERS.dg.email, name: 'Fatoumata Camara', role: 'dg', boutiqueIds: [boutiques[0]!.id] },
+      { email: DEMO_USERS.employee.email, name: 'Ibrahima Sow', role: 'employee', boutiqueIds: [boutiques[0]!.id] },
+    ];
+    for (const u of staff) {
+      await tx.query(
+        `INSERT INTO users (tenant_id, id, email, name, role, boutique_ids, password_hash) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+        [tenantId, uuidv7(), u.email, u.name, u.role, u.boutiqueIds, staffHash],
+      );
+    }
+  });
+  for (const hook of extraHooks) await hook(databases, { tenantId, boutiqueIds: boutiques.map((b) => b.id) });
+  return { created: true, tenantId };
+}

@@ -1,0 +1,69 @@
+import type { ErrorRequestHandler, Request } from 'express';
+import { ZodError } from 'zod';
+import type { ErrorBody, FieldIssue } from '../../../shared/errors.js';
+import { errorMessage, pickLocale, type ErrorCode } from '../../../shared/i18n/index.js';
+
+/** An error the caller can understand: its status, a stable code, and details to show. */
+export class AppError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: ErrorCode,
+    readonly details?: unknown,
+    readonly params?: Record<string, unknown>,
+  ) {
+    super(code);
+  }
+}
+
+export const notFound = (code: ErrorCode = 'NOT_FOUND', details?: unknown) => new AppError(404, code, details);
+export const forbidden = (code: ErrorCode = 'FORBIDDEN', details?: unknown) => new AppError(403, code, details);
+export const unauthenticated = (code: ErrorCode = 'UNAUTHENTICATED') => new AppError(401, code);
+export const conflict = (code: ErrorCode, details?: unknown) => new AppError(409, code, details);
+export const badRequest = (code: ErrorCode, details?: unknown) => new AppError(400, code, details);
+
+export function fieldIssues(error: ZodError, prefix: string): FieldIssue[] {
+  return error.issues.map((issue) => ({ path: [prefix, ...issue.path.map(String)].join('.'), message: issue.message }));
+}
+
+export function errorBody(req: Request, code: ErrorCode, details?: unknown, params?: Record<string, unknown>): ErrorBody {
+  const message = errorMessage(pickLocale(req.headers['accept-language']), code, params);
+  return details === undefined ? { error: { code, message } } : { error: { code, message, details } };
+}
+
+type BodyParserError = Error & { type?: string; status?: number; expose?: boolean };
+
+/**
+ * The last middleware: every failure becomes the error format. Our faults are logged with their
+ * stack and answered 500 without it; everything the caller can fix is a 4xx.
+ */
+export const errorHandler: ErrorRequestHandler = (error: unknown, req, res, _next) => {
+  void _next;
+  if (res.headersSent) {
+    req.log?.error({ err: error }, 'error after the response started');
+    res.destroy();
+    return;
+  }
+  if (error instanceof AppError) {
+    res.status(error.status).json(errorBody(req, error.code, error.details, error.params));
+    return;
+  }
+  if (error instanceof ZodError) {
+    res.status(400).json(errorBody(req, 'VALIDATION_FAILED', fieldIssues(error, 'body')));
+    return;
+  }
+  const parserError = error as BodyParserError;
+  if (parserError?.type === 'entity.parse.failed') {
+    res.status(400).json(errorBody(req, 'MALFORMED_JSON'));
+    return;
+  }
+  if (parserError?.type === 'entity.too.large') {
+    res.status(413).json(errorBody(req, 'BODY_TOO_LARGE'));
+    return;
+  }
+  if (parserError?.expose && typeof parserError.status === 'number' && parserError.status < 500) {
+    res.status(parserError.status).json(errorBody(req, parserError.status === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : 'VALIDATION_FAILED'));
+    return;
+  }
+  req.log?.error({ err: error }, 'unhandled error');
+  res.status(500).json(errorBody(req, 'INTERNAL'));
+};

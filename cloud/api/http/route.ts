@@ -1,0 +1,171 @@
+import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import type { NextFunction, Request, Response, Router } from 'express';
+import { z, type ZodType } from 'zod';
+import type { ErrorCode } from '../../../shared/i18n/index.js';
+import { can, type Action, type Module } from '../../../shared/rbac.js';
+import type { Queryable } from '../../db/database.js';
+import type { Services, Tenant } from '../services.js';
+import { AppError, fieldIssues, forbidden, unauthenticated } from './errors.js';
+import type { DevicePrincipal, Principal, UserPrincipal } from './principal.js';
+
+/** Who may call a route. Every route says it; `permission` is checked against shared/rbac. */
+export type Access =
+  | { kind: 'public' }
+  | { kind: 'signed-in' }
+  | { kind: 'permission'; module: Module; action: Action }
+  | { kind: 'device' };
+
+export type HandlerContext<P, Q, B> = {
+  params: P;
+  query: Q;
+  body: B;
+  principal: Principal | null;
+  user: UserPrincipal | null;
+  device: DevicePrincipal | null;
+  services: Services;
+  req: Request;
+  res: Response;
+  /** For tenant routes: the transaction scoped to the tenant (row-level security on). */
+  tx: Queryable;
+  /** For tenant routes: the tenant, already checked active and the caller's own. */
+  tenant: Tenant;
+  /**
+   * Work to run once the tenant transaction has committed (master-database writes: the embedded
+   * database runs one transaction at a time, so they cannot run inside it).
+   */
+  afterCommit: (work: () => Promise<unknown>) => void;
+  /** What the audit entry of a mutation names as its target and details. */
+  audit: { target?: string; details?: unknown; skip?: boolean };
+};
+
+export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+export type RouteDef<P = unknown, Q = unknown, B = unknown> = {
+  method: Method;
+  path: string;
+  summary: string;
+  tags: string[];
+  access: Access;
+  params?: ZodType<P>;
+  query?: ZodType<Q>;
+  body?: ZodType<B>;
+  response?: ZodType;
+  status?: number;
+  /** Audit action name of a mutation; defaults to "<tag>.<method>". */
+  action?: string;
+  /** A user who must change their password may still call this route. */
+  allowedBeforePasswordChange?: boolean;
+  handler: (ctx: HandlerContext<P, Q, B>) => Promise<unknown>;
+};
+
+export function defineRoute<P = Record<string, never>, Q = Record<string, never>, B = undefined>(route: RouteDef<P, Q, B>): RouteDef {
+  return route as unknown as RouteDef;
+}
+
+export const tenantIdParam = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'identifiant invalide');
+export const idParam = tenantIdParam;
+
+export function isTenantRoute(route: RouteDef): boolean {
+  return route.path.includes(':tenantId');
+}
+
+function parsePart<T>(schema: ZodType<T> | undefined, value: unknown, part: string): T {
+  if (!schema) return (part === 'body' ? undefined : {}) as T;
+  const result = schema.safeParse(value ?? (part === 'body' ? undefined : {}));
+  if (!result.success) throw new AppError(400, 'VALIDATION_FAILED', fieldIssues(result.error, part));
+  return result.data;
+}
+
+/** Checks the route's access rule; the caller has already been authenticated (or not). */
+export function authorize(route: RouteDef, principal: Principal | null, authError?: ErrorCode): void {
+  const access = route.access;
+  if (access.kind === 'public') return;
+  if (!principal) throw unauthenticated(authError ?? 'UNAUTHENTICATED');
+  if (access.kind === 'device') {
+    if (principal.kind !== 'device') throw forbidden();
+    return;
+  }
+  if (principal.kind !== 'user') throw forbidden();
+  if (principal.mustChangePassword && !route.allowedBeforePasswordChange) throw forbidden('PASSWORD_CHANGE_REQUIRED');
+  if (access.kind === 'permission' && !can(principal.role, access.module, access.action)) throw forbidden();
+}
+
+function openApiPath(path: string): string {
+  return path.replace(/:(\w+)/g, '{$1}');
+}
+
+export function registerOpenApi(registry: OpenAPIRegistry, route: RouteDef): void {
+  const errorResponse = { description: 'Erreur au format { error: { code, message, details } }' };
+  registry.registerPath({
+    method: route.method,
+    path: openApiPath(route.path),
+    summary: route.summary,
+    tags: route.tags,
+    ...(route.access.kind === 'public' ? {} : { security: [{ [route.access.kind === 'device' ? 'device' : 'bearer']: [] }] }),
+    request: {
+      ...(route.params ? { params: route.params as never } : {}),
+      ...(route.query ? { query: route.query as never } : {}),
+      ...(route.body ? { body: { content: { 'application/json': { schema: route.body } } } } : {}),
+    },
+    responses: {
+      [route.status ?? 200]: {
+        description: 'OK',
+        ...(route.response ? { content: { 'application/json': { schema: route.response } } } : {}),
+      },
+      400: errorResponse,
+      ...(route.access.kind === 'public' ? {} : { 401: errorResponse, 403: errorResponse }),
+    },
+  });
+}
+
+export function mountRoute(router: Router, route: RouteDef, services: Services): void {
+  const tenantRoute = isTenantRoute(route);
+  router[route.method](route.path, async (req: Request, res: Response, next: NextFunction) => {
+    try {
+      const principal = req.principal ?? null;
+      authorize(route, principal, req.authError);
+      const params = parsePart(route.params, req.params, 'params');
+      const query = parsePart(route.query, req.query, 'query');
+      const body = parsePart(route.body, req.body, 'body');
+      const audit: HandlerContext<unknown, unknown, unknown>['audit'] = {};
+      const afterCommit: Array<() => Promise<unknown>> = [];
+      const ctx = {
+        params, query, body, principal, afterCommit: (work: () => Promise<unknown>) => void afterCommit.push(work),
+        user: principal?.kind === 'user' ? principal : null,
+        device: principal?.kind === 'device' ? principal : null,
+        services, req, res, audit,
+      } as HandlerContext<unknown, unknown, unknown>;
+
+      let result: unknown;
+      if (tenantRoute) {
+        const tenantId = (params as { tenantId: string }).tenantId;
+        ctx.tenant = await services.tenants.assertAccess(tenantId, principal);
+        result = await services.databases.withTenant(tenantId, async (tx) => {
+          ctx.tx = tx;
+          const value = await route.handler(ctx);
+          if (route.method !== 'get' && !audit.skip) {
+            await services.audit.tenant(tx, {
+              tenantId,
+              principal,
+              action: route.action ?? `${route.tags[0]}.${route.method}`,
+              target: audit.target ?? null,
+              details: audit.details,
+              req,
+            });
+          }
+          return value;
+        });
+        for (const work of afterCommit) await work();
+      } else {
+        result = await route.handler(ctx);
+      }
+      if (res.headersSent || result === undefined) {
+        if (!res.headersSent) res.status(204).end();
+        return;
+      }
+      res.status(route.status ?? 200).json(result);
+    } catch (error) {
+      next(error);
+    }
+  });
+}

@@ -1,0 +1,46 @@
+import type { Server } from 'node:http';
+import type { Logger } from 'pino';
+import { createApp } from './app.js';
+import type { Config } from './config.js';
+import { seedDemo } from './demo/seed.js';
+import { createServices, type Services } from './services.js';
+
+export type RunningApi = { services: Services; server: Server; url: string; stop(): Promise<void> };
+
+/** Opens the databases (migrating them), seeds the demo when asked and empty, and listens. */
+export async function startApi(config: Config, options: { logger?: Logger } = {}): Promise<RunningApi> {
+  const services = await createServices(config, options);
+  if (config.seedDemoOnEmpty) {
+    const { rows } = await services.databases.master.query<{ n: number }>('SELECT count(*)::int AS n FROM tenants');
+    if (rows[0]?.n === 0) {
+      const seeded = await seedDemo(services.databases);
+      services.logger.info({ tenantId: seeded.tenantId }, 'empty database: demo tenant "demo" created');
+    }
+  }
+  const app = createApp(services);
+  const server = await new Promise<Server>((resolve, reject) => {
+    const listening = app.listen(config.port, config.host, () => resolve(listening));
+    listening.once('error', reject);
+  });
+  // Behind nginx keep-alive connections outlive requests; close them promptly on shutdown.
+  server.keepAliveTimeout = 65_000;
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  let stopping: Promise<void> | null = null;
+  return {
+    services,
+    server,
+    url: `http://${config.host}:${port}`,
+    stop() {
+      stopping ??= (async () => {
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeIdleConnections();
+          setTimeout(() => server.closeAllConnections(), 10_000).unref();
+        });
+        await services.close();
+      })();
+      return stopping;
+    },
+  };
+}
