@@ -125,6 +125,8 @@ export function mountRoute(router: Router, route: RouteDef, services: Services):
       const principal = req.principal ?? null;
       authorize(route, principal, req.authError);
       const params = parsePart(route.params, req.params, 'params');
+      // Another tenant's caller learns nothing, not even which of its inputs would be invalid.
+      const tenant = tenantRoute ? await services.tenants.assertAccess((params as { tenantId: string }).tenantId, principal) : null;
       const query = parsePart(route.query, req.query, 'query');
       const body = parsePart(route.body, req.body, 'body');
       const audit: HandlerContext<unknown, unknown, unknown>['audit'] = {};
@@ -139,7 +141,7 @@ export function mountRoute(router: Router, route: RouteDef, services: Services):
       let result: unknown;
       if (tenantRoute) {
         const tenantId = (params as { tenantId: string }).tenantId;
-        ctx.tenant = await services.tenants.assertAccess(tenantId, principal);
+        ctx.tenant = tenant!;
         result = await services.databases.withTenant(tenantId, async (tx) => {
           ctx.tx = tx;
           const value = await route.handler(ctx);

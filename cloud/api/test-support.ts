@@ -1,0 +1,72 @@
+import pino from 'pino';
+import { createTestDatabaseConfig } from '../db/test-databases.js';
+import { loadConfig } from './config.js';
+import { DEMO_USERS, seedDemo } from './demo/seed.js';
+import { startApi, type RunningApi } from './server.js';
+
+export type TestApi = RunningApi & {
+  demoTenantId: string;
+  call(method: string, path: string, options?: { token?: string; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>;
+  login(email: string, password: string, tenant?: string): Promise<{ accessToken: string; refreshToken: string; user: any }>;
+  close(): Promise<void>;
+};
+
+/**
+ * A real API process on an ephemeral port over a fresh database: PostgreSQL when
+ * TEST_DATABASE_URL is set, an in-memory PGlite otherwise. The demo tenant is seeded.
+ */
+export async function startTestApi(env: Record<string, string> = {}): Promise<TestApi> {
+  const database = await createTestDatabaseConfig();
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    DATA_DIR: ':memory:',
+    SEED_DEMO_ON_EMPTY: 'false',
+    ...(database.url ? { MASTER_DATABASE_URL: database.url, TENANT_DATABASE_URL: database.url } : {}),
+    ...(process.env.TEST_REDIS_URL ? { REDIS_URL: process.env.TEST_REDIS_URL } : {}),
+    ...env,
+  });
+  const api = await startApi(config, { logger: pino({ level: 'silent' }) });
+  if (config.redisUrl) {
+    // Login limits live in Redis and would outlive this test database: start from a clean slate.
+    const keys = await api.services.redis!.keys('login_*');
+    if (keys.length) await api.services.redis!.del(...keys);
+  }
+  const { tenantId } = await seedDemo(api.services.databases);
+  const call: TestApi['call'] = async (method, path, options = {}) => {
+    const response = await fetch(`${api.url}${path}`, {
+      method: method.toUpperCase(),
+      headers: {
+        ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(options.token ? { authorization: options.token.startsWith('Device ') ? options.token : `Bearer ${options.token}` } : {}),
+        ...options.headers,
+      },
+      body: options.body === undefined ? null : typeof options.body === 'string' ? options.body : JSON.stringify(options.body),
+    });
+    const text = await response.text();
+    let body: unknown = text;
+    try {
+      body = text ? JSON.parse(text) : null;
+    } catch {
+      // Non-JSON answers (zip, metrics) stay text.
+    }
+    return { status: response.status, body, headers: response.headers };
+  };
+  return {
+    ...api,
+    demoTenantId: tenantId,
+    call,
+    async login(email, password, tenant = 'demo') {
+      const res = await call('post', '/api/auth/login', { body: { tenant, email, password } });
+      if (res.status !== 200) throw new Error(`login ${email} failed: ${res.status} ${JSON.stringify(res.body)}`);
+      return res.body;
+    },
+    async close() {
+      await api.stop();
+      await database.drop();
+    },
+  };
+}
+
+export { DEMO_USERS };
