@@ -2,8 +2,6 @@ import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-ope
 import cors from 'cors';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
-import { randomUUID } from 'node:crypto';
-import { pinoHttp } from 'pino-http';
 import { adminRoutes } from './admin/routes.js';
 import { auditRoutes } from './audit/routes.js';
 import { authRoutes } from './auth/routes.js';
@@ -14,6 +12,7 @@ import { healthRoutes } from './health/routes.js';
 import { authenticate } from './http/authenticate.js';
 import { errorBody, errorHandler } from './http/errors.js';
 import { httpMetrics } from './http/metrics.js';
+import { requestLog } from './http/request-log.js';
 import { mountRoute, registerOpenApi, type RouteDef } from './http/route.js';
 import type { Services } from './services.js';
 import { userRoutes } from './users/routes.js';
@@ -28,8 +27,6 @@ export const apiRoutes: RouteDef[] = [
   ...auditRoutes,
   ...dataRoutes,
 ];
-
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export function openApiDocument(routes: RouteDef[]) {
   const registry = new OpenAPIRegistry();
@@ -48,25 +45,7 @@ export function createApp(services: Services, extraRoutes: RouteDef[] = []): Exp
   app.disable('x-powered-by');
   app.set('trust proxy', services.config.trustProxy);
 
-  app.use(
-    pinoHttp({
-      logger: services.logger,
-      genReqId: (req, res) => {
-        const given = req.headers['x-request-id'];
-        const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-        res.setHeader('X-Request-Id', id);
-        return id;
-      },
-      // One short line per request: who asked what, and the answer's status; never headers (tokens).
-      serializers: {
-        req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      },
-      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
-      // Health probes every few seconds would drown the log.
-      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url === '/metrics' },
-    }),
-  );
+  app.use(requestLog(services.logger));
   app.use(helmet());
   const origins = new Set(services.config.allowedOrigins);
   app.use(cors({ origin: (origin, done) => done(null, !origin || origins.has(origin)), credentials: true, exposedHeaders: ['X-Request-Id'] }));

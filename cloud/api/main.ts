@@ -26,10 +26,13 @@ async function main(): Promise<void> {
     signalled = true;
     logger.info({ signal }, 'shutting down: finishing requests in flight');
     api.stop().then(
-      () => process.exit(0),
+      () => {
+        logger.info('stopped');
+        logger.flush(() => process.exit(0));
+      },
       (error: unknown) => {
         logger.error({ err: error }, 'shutdown failed');
-        process.exit(1);
+        logger.flush(() => process.exit(1));
       },
     );
   };

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
@@ -15,11 +16,31 @@ export type PoolStats = { total: number; idle: number; waiting: number };
  */
 export type Database = Queryable & {
   readonly kind: 'pg' | 'pglite';
-  /** Runs `fn` in one transaction, committed if it resolves, rolled back if it throws. */
-  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` in one transaction, committed if it resolves, rolled back if it throws. `prelude`
+   * (trusted SQL without parameters) runs in the same round trip as BEGIN.
+   */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>, prelude?: string): Promise<T>;
+  /**
+   * Runs `fn` on one connection whose session settings (role, custom GUCs) are `settings`. A pool
+   * keeps each connection's settings and sends only the ones that differ, in the same round trip
+   * as BEGIN (or alone for a read without a transaction). Values must be trusted literals.
+   */
+  withSettings<T>(settings: SessionSettings, fn: (q: Queryable) => Promise<T>, options: { transaction: boolean }): Promise<T>;
   poolStats(): PoolStats;
   close(): Promise<void>;
 };
+
+/** `role` becomes the session role; every other key is a custom setting such as `app.tenant_id`. */
+export type SessionSettings = Readonly<Record<string, string>>;
+
+const SAFE_LITERAL = /^[A-Za-z0-9_.-]{1,64}$/;
+
+function settingSql(name: string, value: string, local: boolean): string {
+  if (!SAFE_LITERAL.test(name) || !SAFE_LITERAL.test(value)) throw new RangeError(`unsafe session setting ${name}`);
+  const scope = local ? 'LOCAL ' : '';
+  return name === 'role' ? `SET ${scope}ROLE ${value}` : `SET ${scope}${name} = '${value}'`;
+}
 
 // pg returns int8 (counts, sequences) as strings to be safe beyond 2^53; our counts never get there.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
@@ -30,17 +51,21 @@ export function createPgDatabase(connectionString: string, options: { max?: numb
   pool.on('error', () => undefined);
   const wrap = (client: pg.Pool | pg.PoolClient): Queryable => ({
     async query(text, params) {
-      const result = await client.query(text, params as unknown[] | undefined);
+      // Parameterised statements are prepared once per connection under a name derived from their
+      // text: PostgreSQL then skips parsing and planning on every later call (the hot paths).
+      const result = params?.length
+        ? await client.query({ name: statementName(text), text, values: params as unknown[] })
+        : await client.query(text);
       return { rows: result.rows, rowCount: result.rowCount ?? 0 };
     },
   });
   return {
     kind: 'pg',
     ...wrap(pool),
-    async transaction(fn) {
+    async transaction(fn, prelude) {
       const client = await pool.connect();
       try {
-        await client.query('BEGIN');
+        await client.query(prelude ? `BEGIN; ${prelude}` : 'BEGIN');
         const result = await fn(wrap(client));
         await client.query('COMMIT');
         return result;
@@ -51,10 +76,46 @@ export function createPgDatabase(connectionString: string, options: { max?: numb
         client.release();
       }
     },
+    async withSettings(settings, fn, options) {
+      const client = await pool.connect();
+      let current = sessionState.get(client);
+      if (!current) sessionState.set(client, (current = {}));
+      const changes = Object.entries(settings).filter(([name, value]) => current[name] !== value);
+      const statements = [
+        ...(options.transaction ? ['BEGIN'] : []),
+        ...changes.map(([name, value]) => settingSql(name, value, false)),
+      ];
+      let broken = false;
+      try {
+        if (statements.length) {
+          // Until the settings are known to be applied, the connection's state is unknown.
+          for (const [name] of changes) delete current[name];
+          await client.query(statements.join('; '));
+          for (const [name, value] of changes) current[name] = value;
+        }
+        const result = await fn(wrap(client));
+        if (options.transaction) await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        if (options.transaction) await client.query('ROLLBACK').catch(() => (broken = true));
+        throw error;
+      } finally {
+        client.release(broken);
+      }
+    },
     poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     close: () => pool.end(),
   };
 }
+
+const statementNames = new Map<string, string>();
+function statementName(text: string): string {
+  let name = statementNames.get(text);
+  if (!name) statementNames.set(text, (name = `s_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`));
+  return name;
+}
+
+const sessionState = new WeakMap<object, Record<string, string>>();
 
 /** `dataDir` null keeps the database in memory (tests); otherwise a directory on disk. */
 export async function createPgliteDatabase(dataDir: string | null): Promise<Database> {
@@ -71,22 +132,29 @@ export async function createPgliteDatabase(dataDir: string | null): Promise<Data
       return { rows, rowCount: result?.affectedRows ?? rows.length };
     },
   });
+  const transaction: Database['transaction'] = async (fn, prelude) => {
+    // PGlite runs one transaction at a time; callers queue behind it like on a one-connection pool.
+    waiting++;
+    let started = false;
+    try {
+      return await db.transaction(async (tx) => {
+        started = true;
+        waiting--;
+        if (prelude) await tx.exec(prelude);
+        return fn(wrap(tx));
+      });
+    } finally {
+      if (!started) waiting--;
+    }
+  };
   return {
     kind: 'pglite',
     ...wrap(db),
-    async transaction(fn) {
-      // PGlite runs one transaction at a time; callers queue behind it like on a one-connection pool.
-      waiting++;
-      let started = false;
-      try {
-        return await db.transaction((tx) => {
-          started = true;
-          waiting--;
-          return fn(wrap(tx));
-        });
-      } finally {
-        if (!started) waiting--;
-      }
+    transaction,
+    withSettings(settings, fn) {
+      // One connection shared by every caller: settings are local to a transaction, always.
+      const prelude = Object.entries(settings).map(([name, value]) => settingSql(name, value, true)).join('; ');
+      return transaction(fn, prelude);
     },
     poolStats: () => ({ total: 1, idle: waiting === 0 ? 1 : 0, waiting }),
     close: () => db.close(),

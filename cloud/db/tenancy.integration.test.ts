@@ -43,9 +43,16 @@ describe(`tenant databases (${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PG
     expect(updated.rowCount).toBe(0);
   });
 
-  it('does not leak the tenant setting to the next transaction on the same connection', async () => {
-    await databases.withTenant('t-a', (tx) => tx.query('SELECT 1'));
-    const rows = await databases.tenantDefault.transaction(async (tx) => (await tx.query<{ t: string | null }>(`SELECT current_setting('app.tenant_id', true) AS t`)).rows);
-    expect(rows[0]?.t ?? '').toBe('');
+  it('scopes each use of a pooled connection to its own tenant, reads and transactions alike', async () => {
+    for (let i = 0; i < 6; i++) {
+      const tenant = i % 2 === 0 ? 't-a' : 't-b';
+      const rows = await databases.withTenant(tenant, async (q) => (await q.query<{ tenant_id: string }>('SELECT tenant_id FROM boutiques')).rows, { readOnly: i % 3 === 0 });
+      expect(rows.map((r) => r.tenant_id)).toEqual([tenant]);
+    }
+  });
+
+  it('runs tenant work as the API role, never as the owner', async () => {
+    const role = await databases.withTenant('t-a', async (q) => (await q.query<{ r: string }>('SELECT current_user AS r')).rows[0]?.r, { readOnly: true });
+    expect(role).toBe('afrigest_app');
   });
 });

@@ -23,12 +23,13 @@ export type Databases = {
    * Runs `fn` in a transaction on the tenant's database as the API role with the tenant set:
    * row-level security then hides every other tenant's rows, whatever the query says.
    */
-  withTenant<T>(tenantId: string, fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  withTenant<T>(tenantId: string, fn: (tx: Queryable) => Promise<T>, options?: { readOnly?: boolean }): Promise<T>;
   close(): Promise<void>;
 };
 
-export async function scopeToTenant(tx: Queryable, tenantId: string): Promise<void> {
-  await tx.query(`SELECT set_config('role', $1, true), set_config('app.tenant_id', $2, true)`, [APP_ROLE, tenantId]);
+/** The session a tenant's queries run in: the API role (row-level security on) and the tenant. */
+export function tenantSession(tenantId: string) {
+  return { role: APP_ROLE, 'app.tenant_id': tenantId } as const;
 }
 
 export async function openDatabases(config: DatabaseConfig, options: { migrate: boolean }): Promise<Databases> {
@@ -37,8 +38,8 @@ export async function openDatabases(config: DatabaseConfig, options: { migrate: 
   let master: Database;
   let tenantDefault: Database;
   if (masterUrl && tenantUrl) {
-    master = createPgDatabase(masterUrl);
-    tenantDefault = tenantUrl === masterUrl ? master : createPgDatabase(tenantUrl);
+    master = createPgDatabase(masterUrl, { max: 5 });
+    tenantDefault = createPgDatabase(tenantUrl, { max: 3 });
   } else {
     master = await createPgliteDatabase(config.embeddedDir);
     tenantDefault = master;
@@ -49,6 +50,16 @@ export async function openDatabases(config: DatabaseConfig, options: { migrate: 
   }
 
   const dedicated = new Map<string, Promise<Database>>();
+  // Connections that serve tenant requests live in the API role for good (row-level security
+  // always on), so they get pools of their own, apart from the owner's pools used for migrations.
+  const sessionPools = new Map<Database, Database>();
+  const sessionPoolFor = (owner: Database, url: string | undefined): Database => {
+    if (owner.kind === 'pglite' || !url) return owner;
+    let pool = sessionPools.get(owner);
+    if (!pool) sessionPools.set(owner, (pool = createPgDatabase(url, { max: 10 })));
+    return pool;
+  };
+  const urlOfDatabase = new Map<Database, string | undefined>([[tenantDefault, tenantUrl]]);
   const urlOf = new Map<string, string | null>();
 
   async function forTenant(tenantId: string): Promise<Database> {
@@ -61,7 +72,8 @@ export async function openDatabases(config: DatabaseConfig, options: { migrate: 
     if (!url) return tenantDefault;
     let db = dedicated.get(url);
     if (!db) {
-      const opened = createPgDatabase(url);
+      const opened = createPgDatabase(url, { max: 3 });
+      urlOfDatabase.set(opened, url);
       db = (options.migrate ? migrate(opened, 'tenant') : Promise.resolve([])).then(() => opened);
       dedicated.set(url, db);
     }
@@ -73,14 +85,15 @@ export async function openDatabases(config: DatabaseConfig, options: { migrate: 
     tenantDefault,
     embedded: master.kind === 'pglite',
     forTenant,
-    async withTenant(tenantId, fn) {
-      const db = await forTenant(tenantId);
-      return db.transaction(async (tx) => {
-        await scopeToTenant(tx, tenantId);
-        return fn(tx);
-      });
+    async withTenant(tenantId, fn, options) {
+      const owner = await forTenant(tenantId);
+      const db = sessionPoolFor(owner, urlOfDatabase.get(owner));
+      // A read of one statement needs no transaction: one round trip when the connection already
+      // serves this tenant.
+      return db.withSettings(tenantSession(tenantId), fn, { transaction: !options?.readOnly });
     },
     async close() {
+      for (const pool of sessionPools.values()) await pool.close();
       for (const db of dedicated.values()) await (await db).close();
       if (tenantDefault !== master) await tenantDefault.close();
       await master.close();

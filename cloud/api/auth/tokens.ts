@@ -1,5 +1,5 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { jwtVerify, SignJWT } from 'jose';
+import { createSigner, createVerifier } from 'fast-jwt';
 import { isRole } from '../../../shared/rbac.js';
 import type { Config } from '../config.js';
 import type { UserPrincipal } from '../http/principal.js';
@@ -11,33 +11,34 @@ export type AccessTokens = {
   verify(token: string): Promise<UserPrincipal | null>;
 };
 
+/**
+ * HS256 access tokens through fast-jwt: synchronous node:crypto and a cache of verified tokens,
+ * because every request verifies one (WebCrypto-based libraries cost a key import and a thread
+ * hop per call on this hot path).
+ */
 export function accessTokens(config: Pick<Config, 'accessSecret' | 'accessTtlSeconds'>): AccessTokens {
-  const key = new TextEncoder().encode(config.accessSecret);
+  const signer = createSigner({ key: config.accessSecret, algorithm: 'HS256', iss: ISSUER, expiresIn: config.accessTtlSeconds * 1000 });
+  const verifier = createVerifier({ key: config.accessSecret, algorithms: ['HS256'], allowedIss: ISSUER, cache: 10_000 });
   return {
-    sign: (user) =>
-      new SignJWT({ tid: user.tenantId, role: user.role, bids: user.boutiqueIds, uk: user.userKind, mcp: user.mustChangePassword })
-        .setProtectedHeader({ alg: 'HS256' })
-        .setSubject(user.userId)
-        .setIssuer(ISSUER)
-        .setIssuedAt()
-        .setExpirationTime(`${config.accessTtlSeconds}s`)
-        .sign(key),
+    sign: async (user) =>
+      signer({ sub: user.userId, tid: user.tenantId, role: user.role, bids: user.boutiqueIds, uk: user.userKind, mcp: user.mustChangePassword }),
     async verify(token) {
+      let payload: Record<string, unknown>;
       try {
-        const { payload } = await jwtVerify(token, key, { issuer: ISSUER, algorithms: ['HS256'] });
-        if (typeof payload.sub !== 'string' || typeof payload.tid !== 'string' || !isRole(payload.role)) return null;
-        return {
-          kind: 'user',
-          userId: payload.sub,
-          tenantId: payload.tid,
-          role: payload.role,
-          boutiqueIds: Array.isArray(payload.bids) ? payload.bids.filter((b): b is string => typeof b === 'string') : [],
-          userKind: payload.uk === 'platform' ? 'platform' : 'tenant',
-          mustChangePassword: payload.mcp === true,
-        };
+        payload = verifier(token) as Record<string, unknown>;
       } catch {
         return null;
       }
+      if (typeof payload.sub !== 'string' || typeof payload.tid !== 'string' || !isRole(payload.role)) return null;
+      return {
+        kind: 'user',
+        userId: payload.sub,
+        tenantId: payload.tid,
+        role: payload.role,
+        boutiqueIds: Array.isArray(payload.bids) ? payload.bids.filter((b): b is string => typeof b === 'string') : [],
+        userKind: payload.uk === 'platform' ? 'platform' : 'tenant',
+        mustChangePassword: payload.mcp === true,
+      };
     },
   };
 }

@@ -7,7 +7,6 @@ import type { Principal } from './principal.js';
 
 declare global {
   // Express declares Request as an interface; augmenting it needs one too.
-  // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace Express {
     interface Request {
       principal?: Principal | null;

@@ -156,7 +156,7 @@ export function mountRoute(router: Router, route: RouteDef, services: Services):
             });
           }
           return value;
-        });
+        }, { readOnly: route.method === 'get' });
         for (const work of afterCommit) await work();
       } else {
         result = await route.handler(ctx);

@@ -1,0 +1,79 @@
+/**
+ * `npm run bench:api`: an authenticated tenant GET (token check, tenant check, a transaction under
+ * row-level security, a query) against a bare Express hello-world, both loaded the same way in
+ * the same run. Uses PostgreSQL at BENCH_DATABASE_URL (default: the local server) in a fresh
+ * database, or the embedded database with BENCH_DATABASE_URL=embedded.
+ */
+import { execSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { freePort, load, printComparison, startProcess, stopProcess } from './support/load.js';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const target = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+async function prepareDatabase(): Promise<{ env: Record<string, string>; label: string; drop: () => Promise<void> }> {
+  if (target === 'embedded') return { env: { DATA_DIR: ':memory:' }, label: 'embedded PGlite', drop: async () => undefined };
+  const name = `afrigest_bench_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: target });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(target);
+  url.pathname = `/${name}`;
+  return {
+    env: { MASTER_DATABASE_URL: url.toString(), TENANT_DATABASE_URL: url.toString() },
+    label: `PostgreSQL (${url.host})`,
+    drop: async () => {
+      const client = new pg.Client({ connectionString: target });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await client.end();
+    },
+  };
+}
+
+const database = await prepareDatabase();
+console.log(`bench:api — ${SECONDS}s per run, ${CONNECTIONS} connections, database: ${database.label}`);
+
+// Both servers run as built JavaScript under plain node, the way systemd runs the API.
+console.log('· building (tsc -b)…');
+execSync('npx tsc -b', { stdio: 'inherit' });
+
+const helloPort = await freePort();
+console.log('· starting the baseline (bare Express hello-world)…');
+const hello = await startProcess(['dist/.tests/bench/support/hello-server.js', String(helloPort)], {}, `http://127.0.0.1:${helloPort}/hello`);
+const baseline = await load({ url: `http://127.0.0.1:${helloPort}/hello`, seconds: SECONDS, connections: CONNECTIONS });
+await stopProcess(hello);
+
+const apiPort = await freePort();
+console.log('· starting the AfriGest API (migrations, demo seed)…');
+const api = await startProcess(
+  ['dist/cloud/api/main.js'],
+  { ...database.env, NODE_ENV: 'production', PORT: String(apiPort), LOG_LEVEL: 'info', SEED_DEMO_ON_EMPTY: 'true', JWT_ACCESS_SECRET: randomBytes(32).toString('hex'), JWT_REFRESH_SECRET: randomBytes(32).toString('hex') },
+  `http://127.0.0.1:${apiPort}/readyz`,
+);
+try {
+  const session = await (
+    await fetch(`http://127.0.0.1:${apiPort}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ tenant: 'demo', email: 'pdg@demo.local', password: 'Demo123!' }),
+    })
+  ).json();
+  const url = `http://127.0.0.1:${apiPort}/api/tenants/${session.user.tenantId}/boutiques`;
+  const check = await fetch(url, { headers: { authorization: `Bearer ${session.accessToken}` } });
+  if (check.status !== 200) throw new Error(`the tenant GET answered ${check.status}`);
+  console.log('· loading GET /api/tenants/:tenantId/boutiques as pdg…');
+  const result = await load({ url, headers: { authorization: `Bearer ${session.accessToken}` }, seconds: SECONDS, connections: CONNECTIONS });
+  printComparison('Results (same machine, same run):', [
+    { name: 'baseline: Express hello-world', result: baseline },
+    { name: 'AfriGest tenant GET (auth + RLS)', result },
+  ], baseline);
+  const ratio = result.requestsPerSecond / baseline.requestsPerSecond;
+  console.log(`\nratio ${ratio.toFixed(2)} of the baseline's throughput (goal: at least 0.50) — ${ratio >= 0.5 ? 'goal met' : 'goal NOT met'}`);
+} finally {
+  await stopProcess(api);
+  await database.drop();
+}
