@@ -141,4 +141,25 @@ describe('production start', () => {
     expect(stderr).toContain('JWT_ACCESS_SECRET is a default or example value');
     expect(stderr).toContain('JWT_REFRESH_SECRET is not set');
   });
+
+  it('finishes cleanly on SIGTERM (systemd stop)', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'cloud/api/main.ts'], {
+      env: { PATH: process.env.PATH, PORT: '0', HOST: '127.0.0.1', DATA_DIR: ':memory:', SEED_DEMO_ON_EMPTY: 'false', LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    const listening = new Promise<string>((resolve) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+        const match = /listening on (http:\/\/[\d.:]+)/.exec(stdout);
+        if (match) resolve(match[1]!);
+      });
+    });
+    const url = await listening;
+    expect((await fetch(`${url}/readyz`)).status).toBe(200);
+    child.kill('SIGTERM');
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code).toBe(0);
+    expect(stdout).toContain('"msg":"stopped"');
+  });
 });
