@@ -6,6 +6,7 @@ import { adminRoutes } from './admin/routes.js';
 import { auditRoutes } from './audit/routes.js';
 import { authRoutes } from './auth/routes.js';
 import { boutiqueRoutes } from './boutiques/routes.js';
+import { catalogRoutes } from './catalog/routes.js';
 import { dataRoutes } from './data/routes.js';
 import { deviceRoutes } from './devices/routes.js';
 import { healthRoutes } from './health/routes.js';
@@ -15,6 +16,7 @@ import { httpMetrics } from './http/metrics.js';
 import { requestLog } from './http/request-log.js';
 import { mountRoute, registerOpenApi, type RouteDef } from './http/route.js';
 import type { Services } from './services.js';
+import { stockRoutes } from './stock/routes.js';
 import { userRoutes } from './users/routes.js';
 
 /** Every route of the API, in one list: mounted, documented and tested from here. */
@@ -25,6 +27,8 @@ export const apiRoutes: RouteDef[] = [
   ...userRoutes,
   ...deviceRoutes,
   ...auditRoutes,
+  ...catalogRoutes,
+  ...stockRoutes,
   ...dataRoutes,
 ];
 

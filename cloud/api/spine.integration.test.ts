@@ -36,6 +36,23 @@ describe('API spine', () => {
   });
   afterAll(async () => api?.close());
 
+  it('serves the demo catalogue with stock per boutique, from the tables sync writes', async () => {
+    const all = await api.call('get', `/api/tenants/${api.demoTenantId}/products?limit=200`, { token: pdg });
+    expect(all.body.products.length).toBe(200);
+    const cafe = await api.call('get', `/api/tenants/${api.demoTenantId}/products?q=${encodeURIComponent('CAFÉ soluble')}`, { token: pdg });
+    expect(cafe.body.products.length).toBeGreaterThan(0);
+    for (const p of cafe.body.products) expect(p.name).toMatch(/Café soluble/);
+    const byBarcode = await api.call('get', `/api/tenants/${api.demoTenantId}/products?q=${cafe.body.products[0].barcode}`, { token: pdg });
+    expect(byBarcode.body.products).toHaveLength(1);
+    expect(byBarcode.body.products[0]).toMatchObject({ priceMinor: expect.any(Number), vatRateBp: 1800 });
+
+    const boutiques = (await api.call('get', `/api/tenants/${api.demoTenantId}/boutiques`, { token: pdg })).body.boutiques;
+    expect(boutiques).toHaveLength(2);
+    const stock = await api.call('get', `/api/tenants/${api.demoTenantId}/stock?boutiqueId=${boutiques[0].id}&limit=1000`, { token: pdg });
+    expect(stock.body.stock.length).toBeGreaterThanOrEqual(200);
+    for (const line of stock.body.stock) expect(line.quantityMilli).toBeGreaterThan(0);
+  });
+
   it('honours X-Request-Id, or makes one', async () => {
     const given = await api.call('get', '/healthz', { headers: { 'x-request-id': 'caisse-42.abc' } });
     expect(given.headers.get('x-request-id')).toBe('caisse-42.abc');

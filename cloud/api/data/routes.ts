@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import yazl from 'yazl';
+import { DOCUMENT_TABLES } from '../../db/migrations/tenant.js';
 import { defineRoute, tenantIdParam, type RouteDef } from '../http/route.js';
 
 /** Tenant tables in the export, with the columns that are secrets and never leave. */
@@ -8,6 +9,7 @@ export const EXPORTED_TABLES: Record<string, string[]> = {
   users: ['password_hash'],
   devices: ['credential_hash'],
   audit_log: [],
+  ...Object.fromEntries([...DOCUMENT_TABLES, 'stock_levels'].map((table) => [table, []])),
 };
 
 export const dataRoutes: RouteDef[] = [

@@ -2,6 +2,9 @@ import { v7 as uuidv7 } from 'uuid';
 import type { Databases } from '../../db/tenancy.js';
 import { hashPassword } from '../auth/passwords.js';
 import { provisionTenant } from '../admin/service.js';
+import { writeDocuments } from '../../db/documents.js';
+import { searchForm } from '../../../shared/text.js';
+import { DEMO_CATEGORIES, demoCatalogue } from './catalogue.js';
 
 export const DEMO_TENANT = 'demo';
 export const DEMO_USERS = {
@@ -56,6 +59,30 @@ export async function seedDemo(databases: Databases): Promise<{ created: boolean
       );
     }
   });
+  await seedCatalogue(databases, tenantId, boutiques.map((b) => b.id));
   for (const hook of extraHooks) await hook(databases, { tenantId, boutiqueIds: boutiques.map((b) => b.id) });
   return { created: true, tenantId };
+}
+
+/** Categories, products, tenant settings and the opening stock of each boutique (receipt movements). */
+async function seedCatalogue(databases: Databases, tenantId: string, boutiqueIds: string[]): Promise<void> {
+  const now = new Date().toISOString();
+  const categoryIds = new Map(DEMO_CATEGORIES.map((c) => [c.code, uuidv7()]));
+  const products = demoCatalogue().map((p) => ({ ...p, id: uuidv7() }));
+  await databases.withTenant(tenantId, async (tx) => {
+    await writeDocuments(tx, tenantId, 'settings', [
+      { id: `settings-${tenantId}`, tenantId, vatRateBp: 1800, currency: 'GNF', locale: 'fr', timeZone: 'Africa/Conakry', receiptFooter: 'Merci de votre visite !', updatedAt: now },
+    ]);
+    await writeDocuments(tx, tenantId, 'categories', DEMO_CATEGORIES.map((c) => ({ id: categoryIds.get(c.code)!, tenantId, code: c.code, name: c.name, updatedAt: now })));
+    await writeDocuments(tx, tenantId, 'products', products.map((p) => ({
+      id: p.id, tenantId, barcode: p.barcode, name: p.name, searchName: searchForm(p.name), categoryId: categoryIds.get(p.categoryCode)!,
+      priceMinor: p.priceMinor, vatRateBp: p.vatRateBp, unit: p.unit, active: true, updatedAt: now,
+    })));
+    for (const [b, boutiqueId] of boutiqueIds.entries()) {
+      await writeDocuments(tx, tenantId, 'stock_movements', products.map((p) => ({
+        id: uuidv7(), tenantId, boutiqueId, productId: p.id, quantityMilli: (p.openingStock + b * 3) * 1000,
+        kind: 'receipt', reason: 'Stock initial', refId: null, deviceId: null, createdAt: now,
+      })));
+    }
+  });
 }

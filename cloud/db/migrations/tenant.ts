@@ -3,6 +3,19 @@ import type { Migration } from '../migrate.js';
 /** The role the API uses for tenant data: no superuser, no BYPASSRLS, so row-level security holds. */
 export const APP_ROLE = 'afrigest_app';
 
+/** Replicated collections stored as documents (users and boutiques are relational, see 0001). */
+export const DOCUMENT_TABLES = [
+  'products',
+  'categories',
+  'settings',
+  'sales',
+  'returns',
+  'stock_movements',
+  'cash_session_events',
+  'customers',
+] as const;
+export type DocumentTable = (typeof DOCUMENT_TABLES)[number];
+
 /** Every tenant table gets the same policy: rows of the tenant set for the transaction, and no other. */
 export function tenantIsolation(table: string): string {
   return `
@@ -105,6 +118,55 @@ export const tenantMigrations: Migration[] = [
         GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${APP_ROLE};
         ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO ${APP_ROLE};
         ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO ${APP_ROLE};
+      `);
+    },
+  },
+  {
+    name: '0002_documents',
+    up: async (db) => {
+      // One table per replicated collection: the document as the tills know it (jsonb), plus the
+      // columns the cloud filters on. `seq` is the tenant's change sequence, assigned in commit
+      // order (see documents.ts), which is what sync pulls by.
+      await db.query(`
+        CREATE TABLE tenant_sequences (
+          tenant_id text PRIMARY KEY,
+          value bigint NOT NULL DEFAULT 0
+        );
+      `);
+      for (const table of DOCUMENT_TABLES) {
+        await db.query(`
+          CREATE TABLE ${table} (
+            tenant_id text NOT NULL,
+            id text NOT NULL,
+            boutique_id text,
+            seq bigint NOT NULL,
+            deleted boolean NOT NULL DEFAULT false,
+            doc jsonb NOT NULL,
+            updated_at timestamptz NOT NULL DEFAULT now(),
+            PRIMARY KEY (tenant_id, id)
+          );
+          CREATE INDEX ${table}_seq ON ${table} (tenant_id, seq);
+          CREATE INDEX ${table}_boutique ON ${table} (tenant_id, boutique_id, seq);
+        `);
+      }
+      await db.query(`
+        CREATE UNIQUE INDEX products_barcode ON products (tenant_id, (doc->>'barcode')) WHERE NOT deleted;
+        CREATE INDEX sales_created ON sales (tenant_id, boutique_id, (doc->>'createdAt'));
+        CREATE INDEX stock_movements_product ON stock_movements (tenant_id, boutique_id, (doc->>'productId'));
+        -- Stock on hand is the sum of movements; this total is kept in the same transaction as them.
+        CREATE TABLE stock_levels (
+          tenant_id text NOT NULL,
+          boutique_id text NOT NULL,
+          product_id text NOT NULL,
+          quantity_milli bigint NOT NULL DEFAULT 0,
+          updated_at timestamptz NOT NULL DEFAULT now(),
+          PRIMARY KEY (tenant_id, boutique_id, product_id)
+        );
+      `);
+      for (const table of ['tenant_sequences', ...DOCUMENT_TABLES, 'stock_levels']) await db.query(tenantIsolation(table));
+      await db.query(`
+        GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${APP_ROLE};
+        GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${APP_ROLE};
       `);
     },
   },
