@@ -1,0 +1,22 @@
+import { ensureRxStorageInstanceParamsAreCorrect, RXDB_VERSION, type RxStorage, type RxStorageInstanceCreationParams } from 'rxdb';
+import { createSQLiteStorageInstance, type SQLiteInternals, type SQLiteStorageSettings } from './storage-instance.js';
+
+export { StorageOpenError } from './errors.js';
+export type { SQLiteStorageSettings } from './storage-instance.js';
+
+/**
+ * RxDB storage on better-sqlite3: one SQLite file per RxDB database in `directory`, one table per
+ * collection and schema version, each schema index a real SQLite index over RxDB's indexable
+ * strings.
+ */
+export function getRxStorageSQLite(settings: SQLiteStorageSettings): RxStorage<SQLiteInternals, Record<string, never>> {
+  const storage: RxStorage<SQLiteInternals, Record<string, never>> = {
+    name: 'afrigest-sqlite',
+    rxdbVersion: RXDB_VERSION,
+    async createStorageInstance<RxDocType>(params: RxStorageInstanceCreationParams<RxDocType, Record<string, never>>) {
+      ensureRxStorageInstanceParamsAreCorrect(params);
+      return createSQLiteStorageInstance(storage, params, settings);
+    },
+  };
+  return storage;
+}

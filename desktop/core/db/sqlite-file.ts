@@ -1,0 +1,67 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { StorageOpenError } from './errors.js';
+
+/** Bumped when the layout of our tables changes; a file from a newer app is refused, not guessed at. */
+export const FILE_FORMAT = 1;
+
+export type SqliteFile = { db: Database.Database; path: string; refs: number };
+
+const open = new Map<string, SqliteFile>();
+
+function fileName(databaseName: string): string {
+  // RxDB database names are free text; keep file names portable (Windows too).
+  return `${databaseName.replace(/[^A-Za-z0-9_.-]/g, '_')}.sqlite`;
+}
+
+/**
+ * Opens (or shares) the SQLite file of one RxDB database. WAL with synchronous=FULL: a write the
+ * caller saw acknowledged is on disk and survives a kill or a power cut.
+ */
+export function acquireFile(directory: string, databaseName: string): SqliteFile {
+  const path = join(directory, fileName(databaseName));
+  const existing = open.get(path);
+  if (existing) {
+    existing.refs++;
+    return existing;
+  }
+  mkdirSync(directory, { recursive: true });
+  let db: Database.Database;
+  try {
+    db = new Database(path);
+  } catch (error) {
+    throw new StorageOpenError('STORAGE_OPEN_FAILED', path, (error as Error).message);
+  }
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    const integrity = db.pragma('quick_check', { simple: true });
+    if (integrity !== 'ok') throw new StorageOpenError('STORAGE_CORRUPT', path, String(integrity));
+    db.exec(`CREATE TABLE IF NOT EXISTS afrigest_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`);
+    db.exec(`CREATE TABLE IF NOT EXISTS afrigest_collections (
+      name TEXT NOT NULL, version INTEGER NOT NULL, schema_hash TEXT NOT NULL, PRIMARY KEY (name, version))`);
+    const format = db.prepare(`SELECT value FROM afrigest_meta WHERE key = 'format'`).pluck().get() as string | undefined;
+    if (format === undefined) db.prepare(`INSERT INTO afrigest_meta (key, value) VALUES ('format', ?)`).run(String(FILE_FORMAT));
+    else if (Number(format) !== FILE_FORMAT) throw new StorageOpenError('STORAGE_FORMAT_UNKNOWN', path, `format ${format}`);
+  } catch (error) {
+    db.close();
+    if (error instanceof StorageOpenError) throw error;
+    const code = (error as { code?: string }).code;
+    if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') throw new StorageOpenError('STORAGE_CORRUPT', path, (error as Error).message);
+    throw new StorageOpenError('STORAGE_OPEN_FAILED', path, (error as Error).message);
+  }
+  const file = { db, path, refs: 1 };
+  open.set(path, file);
+  return file;
+}
+
+export function releaseFile(file: SqliteFile): void {
+  file.refs--;
+  if (file.refs === 0) {
+    open.delete(file.path);
+    file.db.close();
+  }
+}

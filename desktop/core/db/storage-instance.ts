@@ -1,0 +1,315 @@
+import type Database from 'better-sqlite3';
+import { createHash } from 'node:crypto';
+import {
+  categorizeBulkWriteRows,
+  getIndexableStringMonad,
+  getPrimaryFieldOfPrimaryKey,
+  getQueryMatcher,
+  getSortComparator,
+  getStartIndexStringFromLowerBound,
+  getStartIndexStringFromUpperBound,
+  now,
+  type BulkWriteRow,
+  type EventBulk,
+  type PreparedQuery,
+  type RxDocumentData,
+  type RxJsonSchema,
+  type RxStorage,
+  type RxStorageBulkWriteResponse,
+  type RxStorageChangeEvent,
+  type RxStorageCountResult,
+  type RxStorageDefaultCheckpoint,
+  type RxStorageInstance,
+  type RxStorageInstanceCreationParams,
+  type RxStorageQueryResult,
+  type StringKeys,
+} from 'rxdb';
+import { Subject, type Observable } from 'rxjs';
+import { StorageOpenError } from './errors.js';
+import { acquireFile, releaseFile, type SqliteFile } from './sqlite-file.js';
+
+export type SQLiteStorageSettings = { directory: string };
+export type SQLiteInternals = { file: SqliteFile; table: string };
+
+type Row = { id: string; data: string };
+type IndexColumn = { column: string; fields: string[]; indexable: (doc: RxDocumentData<unknown>) => string };
+
+/** Change events of one collection, shared by every instance on it in this process. */
+const changeSubjects = new Map<string, Subject<EventBulk<RxStorageChangeEvent<unknown>, RxStorageDefaultCheckpoint>>>();
+
+function tableName(collectionName: string, version: number): string {
+  return `c_${collectionName.replace(/[^A-Za-z0-9_]/g, '_')}_v${version}`;
+}
+
+function schemaHash(schema: RxJsonSchema<unknown>): string {
+  return createHash('sha256').update(JSON.stringify(schema)).digest('hex');
+}
+
+const JSON_IDS = `SELECT value FROM json_each(?)`;
+
+export class RxStorageInstanceSQLite<RxDocType> implements RxStorageInstance<RxDocType, SQLiteInternals, Record<string, never>, RxStorageDefaultCheckpoint> {
+  readonly primaryPath: StringKeys<RxDocumentData<RxDocType>>;
+  readonly databaseName: string;
+  readonly collectionName: string;
+  readonly schema: Readonly<RxJsonSchema<RxDocumentData<RxDocType>>>;
+  readonly options: Readonly<Record<string, never>>;
+  readonly internals: SQLiteInternals;
+  private closed = false;
+  private readonly db: Database.Database;
+  private readonly columns: IndexColumn[];
+  private readonly changes: Subject<EventBulk<RxStorageChangeEvent<RxDocumentData<RxDocType>>, RxStorageDefaultCheckpoint>>;
+  private readonly statements: {
+    byIds: Database.Statement;
+    upsert: Database.Statement;
+    changedSince: Database.Statement;
+    cleanup: Database.Statement;
+    attachmentPut: Database.Statement | null;
+    attachmentDelete: Database.Statement | null;
+    attachmentGet: Database.Statement | null;
+  };
+  private readonly rangeStatements = new Map<string, Database.Statement>();
+
+  constructor(
+    readonly storage: RxStorage<SQLiteInternals, Record<string, never>>,
+    params: RxStorageInstanceCreationParams<RxDocType, Record<string, never>>,
+    file: SqliteFile,
+  ) {
+    this.databaseName = params.databaseName;
+    this.collectionName = params.collectionName;
+    this.schema = params.schema;
+    this.options = params.options;
+    this.primaryPath = getPrimaryFieldOfPrimaryKey(this.schema.primaryKey) as StringKeys<RxDocumentData<RxDocType>>;
+    this.db = file.db;
+    const table = tableName(this.collectionName, this.schema.version);
+    this.internals = { file, table };
+
+    const indexes = (this.schema.indexes ?? []).map((index) => (Array.isArray(index) ? [...index] : [index]));
+    // The index cleanup() walks, as in RxDB's own storages.
+    indexes.push(['_deleted', '_meta.lwt', this.primaryPath]);
+    this.columns = indexes.map((fields, i) => ({
+      column: `i${i}`,
+      fields,
+      indexable: getIndexableStringMonad(this.schema, fields) as IndexColumn['indexable'],
+    }));
+
+    this.ensureTables(table);
+    const key = `${file.path}|${table}`;
+    let subject = changeSubjects.get(key);
+    if (!subject) changeSubjects.set(key, (subject = new Subject()));
+    this.changes = subject as never;
+
+    const columnList = this.columns.map((c) => c.column);
+    const attachments = this.schema.attachments ? `a_${table}` : null;
+    this.statements = {
+      byIds: this.db.prepare(`SELECT id, data FROM ${table} WHERE id IN (${JSON_IDS})`),
+      upsert: this.db.prepare(
+        `INSERT INTO ${table} (id, data, deleted, lwt, ${columnList.join(', ')}) VALUES (?, ?, ?, ?, ${columnList.map(() => '?').join(', ')})
+         ON CONFLICT (id) DO UPDATE SET data = excluded.data, deleted = excluded.deleted, lwt = excluded.lwt, ${columnList.map((c) => `${c} = excluded.${c}`).join(', ')}`,
+      ),
+      changedSince: this.db.prepare(`SELECT id, data FROM ${table} WHERE lwt > ? OR (lwt = ? AND id > ?) ORDER BY lwt, id LIMIT ?`),
+      cleanup: this.db.prepare(`DELETE FROM ${table} WHERE deleted = 1 AND lwt < ?`),
+      attachmentPut: attachments ? this.db.prepare(`INSERT OR REPLACE INTO ${attachments} (doc_id, attachment_id, digest, type, data) VALUES (?, ?, ?, ?, ?)`) : null,
+      attachmentDelete: attachments ? this.db.prepare(`DELETE FROM ${attachments} WHERE doc_id = ? AND attachment_id = ?`) : null,
+      attachmentGet: attachments ? this.db.prepare(`SELECT digest, type, data FROM ${attachments} WHERE doc_id = ? AND attachment_id = ?`) : null,
+    };
+  }
+
+  /** Creates the collection's tables, or checks that an existing one was made by the same schema. */
+  private ensureTables(table: string): void {
+    const hash = schemaHash(this.schema as RxJsonSchema<unknown>);
+    const known = this.db
+      .prepare(`SELECT schema_hash FROM afrigest_collections WHERE name = ? AND version = ?`)
+      .pluck()
+      .get(this.collectionName, this.schema.version) as string | undefined;
+    if (known !== undefined && known !== hash) {
+      throw new StorageOpenError('STORAGE_SCHEMA_MISMATCH', this.internals.file.path, `${this.collectionName} v${this.schema.version}`);
+    }
+    if (known !== undefined) return;
+    this.db.transaction(() => {
+      this.db.exec(`CREATE TABLE IF NOT EXISTS ${table} (
+        id TEXT PRIMARY KEY NOT NULL, data TEXT NOT NULL, deleted INTEGER NOT NULL, lwt REAL NOT NULL,
+        ${this.columns.map((c) => `${c.column} TEXT NOT NULL`).join(', ')})`);
+      this.db.exec(`CREATE INDEX IF NOT EXISTS ${table}_lwt ON ${table} (lwt, id)`);
+      for (const c of this.columns) this.db.exec(`CREATE INDEX IF NOT EXISTS ${table}_${c.column} ON ${table} (${c.column})`);
+      if (this.schema.attachments) {
+        this.db.exec(`CREATE TABLE IF NOT EXISTS a_${table} (doc_id TEXT NOT NULL, attachment_id TEXT NOT NULL, digest TEXT NOT NULL, type TEXT NOT NULL, data BLOB NOT NULL, PRIMARY KEY (doc_id, attachment_id))`);
+      }
+      this.db.prepare(`INSERT INTO afrigest_collections (name, version, schema_hash) VALUES (?, ?, ?)`).run(this.collectionName, this.schema.version, hash);
+    })();
+  }
+
+  private ensureOpen(): void {
+    if (this.closed) throw new Error(`storage instance ${this.collectionName} is closed`);
+  }
+
+  private documentsByIds(ids: string[]): Map<string, RxDocumentData<RxDocType>> {
+    const found = new Map<string, RxDocumentData<RxDocType>>();
+    if (ids.length === 0) return found;
+    for (const row of this.statements.byIds.all(JSON.stringify(ids)) as Row[]) found.set(row.id, JSON.parse(row.data));
+    return found;
+  }
+
+  private writeDocument(doc: RxDocumentData<RxDocType>): void {
+    const values = this.columns.map((c) => c.indexable(doc as RxDocumentData<unknown>));
+    this.statements.upsert.run((doc as Record<string, unknown>)[this.primaryPath] as string, JSON.stringify(doc), doc._deleted ? 1 : 0, doc._meta.lwt, ...values);
+  }
+
+  async bulkWrite(documentWrites: BulkWriteRow<RxDocType>[], context: string): Promise<RxStorageBulkWriteResponse<RxDocType>> {
+    this.ensureOpen();
+    // Attachment blobs are read before the transaction, which must stay synchronous.
+    const blobBytes = new Map<Blob, Buffer>();
+    if (this.schema.attachments) {
+      for (const row of documentWrites) {
+        for (const attachment of Object.values(row.document._attachments ?? {})) {
+          const data = (attachment as { data?: unknown }).data;
+          if (data instanceof Blob && !blobBytes.has(data)) blobBytes.set(data, Buffer.from(await data.arrayBuffer()));
+        }
+      }
+    }
+    // Read, decide and write in one synchronous SQLite transaction: nothing can slip in between,
+    // and the commit (fsync'd, synchronous=FULL) happens before the promise resolves.
+    const categorized = this.db.transaction(() => {
+      const ids = documentWrites.map((row) => (row.document as Record<string, unknown>)[this.primaryPath] as string);
+      const inDb = this.documentsByIds(ids);
+      const result = categorizeBulkWriteRows<RxDocType>(this, this.primaryPath as never, inDb, documentWrites, context);
+      for (const row of result.bulkInsertDocs) this.writeDocument(row.document);
+      for (const row of result.bulkUpdateDocs) this.writeDocument(row.document);
+      if (this.schema.attachments) {
+        for (const a of [...result.attachmentsAdd, ...result.attachmentsUpdate]) {
+          const bytes = blobBytes.get(a.attachmentData.data) ?? Buffer.alloc(0);
+          this.statements.attachmentPut!.run(a.documentId, a.attachmentId, a.digest, a.attachmentData.type, bytes);
+        }
+        for (const a of result.attachmentsRemove) this.statements.attachmentDelete!.run(a.documentId, a.attachmentId);
+      }
+      return result;
+    })();
+    if (categorized.eventBulk.events.length > 0) {
+      const last = categorized.newestRow!.document;
+      categorized.eventBulk.checkpoint = { id: (last as Record<string, unknown>)[this.primaryPath] as string, lwt: last._meta.lwt };
+      this.changes.next(categorized.eventBulk);
+    }
+    return { error: categorized.errors };
+  }
+
+  findDocumentsById(ids: string[], withDeleted: boolean): Promise<RxDocumentData<RxDocType>[]> {
+    this.ensureOpen();
+    const found = this.documentsByIds(ids);
+    const result: RxDocumentData<RxDocType>[] = [];
+    for (const doc of found.values()) if (withDeleted || !doc._deleted) result.push(doc);
+    return Promise.resolve(result);
+  }
+
+  /** Rows of the plan's index between its start and end keys, in index order. */
+  private rangeRows(preparedQuery: PreparedQuery<RxDocType>): IterableIterator<Row> {
+    const plan = preparedQuery.queryPlan;
+    const fields = plan.index as string[];
+    const column = this.columns.find((c) => c.fields.length === fields.length && c.fields.every((f, i) => f === fields[i]));
+    if (!column) throw new Error(`index does not exist: ${fields.join(',')}`);
+    const lower = getStartIndexStringFromLowerBound(this.schema, fields, plan.startKeys);
+    const upper = getStartIndexStringFromUpperBound(this.schema, fields, plan.endKeys);
+    const key = `${column.column}|${plan.inclusiveStart}|${plan.inclusiveEnd}`;
+    let statement = this.rangeStatements.get(key);
+    if (!statement) {
+      statement = this.db.prepare(
+        `SELECT id, data FROM ${this.internals.table} WHERE ${column.column} ${plan.inclusiveStart ? '>=' : '>'} ? AND ${column.column} ${plan.inclusiveEnd ? '<=' : '<'} ? ORDER BY ${column.column}`,
+      );
+      this.rangeStatements.set(key, statement);
+    }
+    return statement.iterate(lower, upper) as IterableIterator<Row>;
+  }
+
+  query(preparedQuery: PreparedQuery<RxDocType>): Promise<RxStorageQueryResult<RxDocType>> {
+    this.ensureOpen();
+    const plan = preparedQuery.queryPlan;
+    const query = preparedQuery.query;
+    const skip = query.skip ?? 0;
+    const limit = typeof query.limit === 'number' ? query.limit : Infinity;
+    const matcher = plan.selectorSatisfiedByIndex ? null : getQueryMatcher(this.schema, query);
+    const resort = !plan.sortSatisfiedByIndex;
+    let documents: RxDocumentData<RxDocType>[] = [];
+    const iterator = this.rangeRows(preparedQuery);
+    try {
+      for (const row of iterator) {
+        const doc = JSON.parse(row.data) as RxDocumentData<RxDocType>;
+        if (matcher && !matcher(doc)) continue;
+        documents.push(doc);
+        // In index order we can stop as soon as the page is full.
+        if (!resort && documents.length >= skip + limit) break;
+      }
+    } finally {
+      iterator.return?.();
+    }
+    if (resort) documents.sort(getSortComparator(this.schema, query));
+    documents = documents.slice(skip, skip + limit);
+    return Promise.resolve({ documents });
+  }
+
+  async count(preparedQuery: PreparedQuery<RxDocType>): Promise<RxStorageCountResult> {
+    const { documents } = await this.query({ ...preparedQuery, query: { ...preparedQuery.query, skip: 0, limit: undefined as never } });
+    const skip = preparedQuery.query.skip ?? 0;
+    const limit = typeof preparedQuery.query.limit === 'number' ? preparedQuery.query.limit : Infinity;
+    return { count: Math.max(0, Math.min(documents.length - skip, limit)), mode: 'fast' };
+  }
+
+  getChangedDocumentsSince(limit: number, checkpoint?: RxStorageDefaultCheckpoint) {
+    this.ensureOpen();
+    const from = checkpoint ?? { id: '', lwt: -Infinity };
+    const rows = this.statements.changedSince.all(from.lwt, from.lwt, from.id, limit) as Row[];
+    const documents = rows.map((row) => JSON.parse(row.data) as RxDocumentData<RxDocType>);
+    const last = documents.at(-1);
+    return Promise.resolve({
+      documents,
+      checkpoint: last ? { id: (last as Record<string, unknown>)[this.primaryPath] as string, lwt: last._meta.lwt } : (checkpoint ?? { id: '', lwt: 0 }),
+    });
+  }
+
+  changeStream(): Observable<EventBulk<RxStorageChangeEvent<RxDocumentData<RxDocType>>, RxStorageDefaultCheckpoint>> {
+    this.ensureOpen();
+    return this.changes.asObservable();
+  }
+
+  cleanup(minimumDeletedTime: number): Promise<boolean> {
+    this.ensureOpen();
+    this.statements.cleanup.run(now() - minimumDeletedTime);
+    return Promise.resolve(true);
+  }
+
+  async getAttachmentData(documentId: string, attachmentId: string, digest: string): Promise<Blob> {
+    this.ensureOpen();
+    const row = this.statements.attachmentGet?.get(documentId, attachmentId) as { digest: string; type: string; data: Buffer } | undefined;
+    if (!row || row.digest !== digest) throw new Error(`attachment does not exist: ${documentId}/${attachmentId}`);
+    return new Blob([row.data], { type: row.type });
+  }
+
+  async remove(): Promise<void> {
+    this.ensureOpen();
+    const table = this.internals.table;
+    this.db.transaction(() => {
+      this.db.exec(`DROP TABLE IF EXISTS ${table}`);
+      this.db.exec(`DROP TABLE IF EXISTS a_${table}`);
+      this.db.prepare(`DELETE FROM afrigest_collections WHERE name = ? AND version = ?`).run(this.collectionName, this.schema.version);
+    })();
+    await this.close();
+  }
+
+  close(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    this.closed = true;
+    releaseFile(this.internals.file);
+    return Promise.resolve();
+  }
+}
+
+export function createSQLiteStorageInstance<RxDocType>(
+  storage: RxStorage<SQLiteInternals, Record<string, never>>,
+  params: RxStorageInstanceCreationParams<RxDocType, Record<string, never>>,
+  settings: SQLiteStorageSettings,
+): RxStorageInstanceSQLite<RxDocType> {
+  const file = acquireFile(settings.directory, params.databaseName);
+  try {
+    return new RxStorageInstanceSQLite(storage, params, file);
+  } catch (error) {
+    releaseFile(file);
+    throw error;
+  }
+}
