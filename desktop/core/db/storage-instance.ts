@@ -199,22 +199,31 @@ export class RxStorageInstanceSQLite<RxDocType> implements RxStorageInstance<RxD
     return Promise.resolve(result);
   }
 
-  /** Rows of the plan's index between its start and end keys, in index order. */
-  private rangeRows(preparedQuery: PreparedQuery<RxDocType>): IterableIterator<Row> {
+  /** The statement reading (or counting) the rows of the plan's index between its start and end keys. */
+  private rangeStatement(preparedQuery: PreparedQuery<RxDocType>, mode: 'rows' | 'count') {
     const plan = preparedQuery.queryPlan;
     const fields = plan.index as string[];
     const column = this.columns.find((c) => c.fields.length === fields.length && c.fields.every((f, i) => f === fields[i]));
     if (!column) throw new Error(`index does not exist: ${fields.join(',')}`);
     const lower = getStartIndexStringFromLowerBound(this.schema, fields, plan.startKeys);
     const upper = getStartIndexStringFromUpperBound(this.schema, fields, plan.endKeys);
-    const key = `${column.column}|${plan.inclusiveStart}|${plan.inclusiveEnd}`;
+    const key = `${mode}|${column.column}|${plan.inclusiveStart}|${plan.inclusiveEnd}`;
     let statement = this.rangeStatements.get(key);
     if (!statement) {
+      const range = `${column.column} ${plan.inclusiveStart ? '>=' : '>'} ? AND ${column.column} ${plan.inclusiveEnd ? '<=' : '<'} ?`;
       statement = this.db.prepare(
-        `SELECT id, data FROM ${this.internals.table} WHERE ${column.column} ${plan.inclusiveStart ? '>=' : '>'} ? AND ${column.column} ${plan.inclusiveEnd ? '<=' : '<'} ? ORDER BY ${column.column}`,
+        mode === 'count'
+          ? `SELECT count(*) FROM ${this.internals.table} WHERE ${range}`
+          : `SELECT id, data FROM ${this.internals.table} WHERE ${range} ORDER BY ${column.column}`,
       );
       this.rangeStatements.set(key, statement);
     }
+    return { statement, lower, upper };
+  }
+
+  /** Rows of the plan's index between its start and end keys, in index order. */
+  private rangeRows(preparedQuery: PreparedQuery<RxDocType>): IterableIterator<Row> {
+    const { statement, lower, upper } = this.rangeStatement(preparedQuery, 'rows');
     return statement.iterate(lower, upper) as IterableIterator<Row>;
   }
 
@@ -227,28 +236,44 @@ export class RxStorageInstanceSQLite<RxDocType> implements RxStorageInstance<RxD
     const matcher = plan.selectorSatisfiedByIndex ? null : getQueryMatcher(this.schema, query);
     const resort = !plan.sortSatisfiedByIndex;
     let documents: RxDocumentData<RxDocType>[] = [];
-    const iterator = this.rangeRows(preparedQuery);
-    try {
-      for (const row of iterator) {
+    if (resort || !Number.isFinite(skip + limit)) {
+      // Every row of the range is needed: one all() is cheaper than stepping an iterator.
+      const { statement, lower, upper } = this.rangeStatement(preparedQuery, 'rows');
+      for (const row of statement.all(lower, upper) as Row[]) {
         const doc = JSON.parse(row.data) as RxDocumentData<RxDocType>;
-        if (matcher && !matcher(doc)) continue;
-        documents.push(doc);
-        // In index order we can stop as soon as the page is full.
-        if (!resort && documents.length >= skip + limit) break;
+        if (!matcher || matcher(doc)) documents.push(doc);
       }
-    } finally {
-      iterator.return?.();
+    } else {
+      const iterator = this.rangeRows(preparedQuery);
+      try {
+        for (const row of iterator) {
+          const doc = JSON.parse(row.data) as RxDocumentData<RxDocType>;
+          if (matcher && !matcher(doc)) continue;
+          documents.push(doc);
+          // In index order we can stop as soon as the page is full.
+          if (documents.length >= skip + limit) break;
+        }
+      } finally {
+        iterator.return?.();
+      }
     }
     if (resort) documents.sort(getSortComparator(this.schema, query));
     documents = documents.slice(skip, skip + limit);
     return Promise.resolve({ documents });
   }
 
-  async count(preparedQuery: PreparedQuery<RxDocType>): Promise<RxStorageCountResult> {
-    const { documents } = await this.query({ ...preparedQuery, query: { ...preparedQuery.query, skip: 0, limit: undefined as never } });
-    const skip = preparedQuery.query.skip ?? 0;
-    const limit = typeof preparedQuery.query.limit === 'number' ? preparedQuery.query.limit : Infinity;
-    return { count: Math.max(0, Math.min(documents.length - skip, limit)), mode: 'fast' };
+  count(preparedQuery: PreparedQuery<RxDocType>): Promise<RxStorageCountResult> {
+    this.ensureOpen();
+    // RxDB's count() carries no skip or limit; an index that answers the whole selector lets
+    // SQLite count the range without reading a single document.
+    if (preparedQuery.queryPlan.selectorSatisfiedByIndex) {
+      const { statement, lower, upper } = this.rangeStatement(preparedQuery, 'count');
+      return Promise.resolve({ count: (statement.pluck().get(lower, upper) as number) ?? 0, mode: 'fast' });
+    }
+    const matcher = getQueryMatcher(this.schema, preparedQuery.query);
+    let count = 0;
+    for (const row of this.rangeRows(preparedQuery)) if (matcher(JSON.parse(row.data))) count++;
+    return Promise.resolve({ count, mode: 'fast' });
   }
 
   getChangedDocumentsSince(limit: number, checkpoint?: RxStorageDefaultCheckpoint) {
