@@ -200,7 +200,7 @@ export class RxStorageInstanceSQLite<RxDocType> implements RxStorageInstance<RxD
   }
 
   /** The statement reading (or counting) the rows of the plan's index between its start and end keys. */
-  private rangeStatement(preparedQuery: PreparedQuery<RxDocType>, mode: 'rows' | 'count') {
+  private rangeStatement(preparedQuery: PreparedQuery<RxDocType>, mode: 'rows' | 'page' | 'count') {
     const plan = preparedQuery.queryPlan;
     const fields = plan.index as string[];
     const column = this.columns.find((c) => c.fields.length === fields.length && c.fields.every((f, i) => f === fields[i]));
@@ -214,7 +214,7 @@ export class RxStorageInstanceSQLite<RxDocType> implements RxStorageInstance<RxD
       statement = this.db.prepare(
         mode === 'count'
           ? `SELECT count(*) FROM ${this.internals.table} WHERE ${range}`
-          : `SELECT id, data FROM ${this.internals.table} WHERE ${range} ORDER BY ${column.column}`,
+          : `SELECT id, data FROM ${this.internals.table} WHERE ${range} ORDER BY ${column.column}${mode === 'page' ? ' LIMIT ? OFFSET ?' : ''}`,
       );
       this.rangeStatements.set(key, statement);
     }
@@ -236,6 +236,13 @@ export class RxStorageInstanceSQLite<RxDocType> implements RxStorageInstance<RxD
     const matcher = plan.selectorSatisfiedByIndex ? null : getQueryMatcher(this.schema, query);
     const resort = !plan.sortSatisfiedByIndex;
     let documents: RxDocumentData<RxDocType>[] = [];
+    if (!matcher && !resort && Number.isFinite(limit)) {
+      // The index answers selector and order: SQLite pages the range itself (a barcode lookup,
+      // a prefix search), and only that page is read and parsed.
+      const { statement, lower, upper } = this.rangeStatement(preparedQuery, 'page');
+      const rows = statement.all(lower, upper, limit, skip) as Row[];
+      return Promise.resolve({ documents: rows.map((row) => JSON.parse(row.data) as RxDocumentData<RxDocType>) });
+    }
     if (resort || !Number.isFinite(skip + limit)) {
       // Every row of the range is needed: one all() is cheaper than stepping an iterator.
       const { statement, lower, upper } = this.rangeStatement(preparedQuery, 'rows');
