@@ -17,6 +17,7 @@ import { requestLog } from './http/request-log.js';
 import { mountRoute, registerOpenApi, type RouteDef } from './http/route.js';
 import type { Services } from './services.js';
 import { stockRoutes } from './stock/routes.js';
+import { syncRoutes } from './sync/routes.js';
 import { userRoutes } from './users/routes.js';
 
 /** Every route of the API, in one list: mounted, documented and tested from here. */
@@ -30,6 +31,7 @@ export const apiRoutes: RouteDef[] = [
   ...catalogRoutes,
   ...stockRoutes,
   ...dataRoutes,
+  ...syncRoutes,
 ];
 
 export function openApiDocument(routes: RouteDef[]) {

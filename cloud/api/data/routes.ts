@@ -9,7 +9,7 @@ export const EXPORTED_TABLES: Record<string, string[]> = {
   users: ['password_hash'],
   devices: ['credential_hash'],
   audit_log: [],
-  ...Object.fromEntries([...DOCUMENT_TABLES, 'stock_levels'].map((table) => [table, []])),
+  ...Object.fromEntries([...DOCUMENT_TABLES, 'stock_levels', 'sync_rejections'].map((table) => [table, []])),
 };
 
 export const dataRoutes: RouteDef[] = [

@@ -2,7 +2,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { Databases } from '../../db/tenancy.js';
 import { hashPassword } from '../auth/passwords.js';
 import { provisionTenant } from '../admin/service.js';
-import { writeDocuments } from '../../db/documents.js';
+import { writeDocuments } from '../../../sync/server/store.js';
 import { searchForm } from '../../../shared/text.js';
 import { DEMO_CATEGORIES, demoCatalogue } from './catalogue.js';
 

@@ -170,4 +170,25 @@ export const tenantMigrations: Migration[] = [
       `);
     },
   },
+  {
+    name: '0003_sync_rejections',
+    up: async (db) => {
+      // Documents a till pushed that the cloud refused: kept with the reason, for the manager to see.
+      await db.query(`
+        CREATE TABLE sync_rejections (
+          tenant_id text NOT NULL,
+          id bigserial PRIMARY KEY,
+          device_id text NOT NULL,
+          collection text NOT NULL,
+          document_id text,
+          reason text NOT NULL,
+          document jsonb,
+          at timestamptz NOT NULL DEFAULT now()
+        );
+        CREATE INDEX sync_rejections_tenant ON sync_rejections (tenant_id, at DESC);
+      `);
+      await db.query(tenantIsolation('sync_rejections'));
+      await db.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON sync_rejections TO ${APP_ROLE}; GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${APP_ROLE};`);
+    },
+  },
 ];

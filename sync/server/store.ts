@@ -1,14 +1,19 @@
-import type { Queryable } from './database.js';
-import type { DocumentTable } from './migrations/tenant.js';
+import type { ReplicatedCollectionName } from '../collections.js';
 
-export type StoredDocument = { id: string; boutiqueId?: string | null; deleted?: boolean; [field: string]: unknown };
+/** What the handlers need of a database: the cloud passes its tenant-scoped transaction. */
+export type SqlClient = {
+  query<R = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<{ rows: R[]; rowCount: number }>;
+};
+
+/** `_deleted` (RxDB's tombstone flag) is kept in its own column, not in the stored document. */
+export type StoredDocument = { id: string; boutiqueId?: string | null; _deleted?: boolean; [field: string]: unknown };
 
 /**
  * Takes `count` numbers from the tenant's change sequence. The row lock is held until the
  * transaction ends, so writers of one tenant commit in sequence order: a pull that has read up to
  * N can never later miss a change numbered below N.
  */
-export async function nextSequence(tx: Queryable, tenantId: string, count: number): Promise<number> {
+export async function nextSequence(tx: SqlClient, tenantId: string, count: number): Promise<number> {
   const { rows } = await tx.query<{ value: number }>(
     `INSERT INTO tenant_sequences (tenant_id, value) VALUES ($1, $2)
      ON CONFLICT (tenant_id) DO UPDATE SET value = tenant_sequences.value + $2 RETURNING value`,
@@ -18,7 +23,9 @@ export async function nextSequence(tx: Queryable, tenantId: string, count: numbe
 }
 
 /** Facts are born once and never edited: a second write of the same id changes nothing. */
-export const FACT_TABLES: ReadonlySet<DocumentTable> = new Set(['sales', 'returns', 'stock_movements', 'cash_session_events']);
+export const FACT_TABLES: ReadonlySet<ReplicatedCollectionName> = new Set(['sales', 'returns', 'stock_movements', 'cash_session_events']);
+
+/** Collection names are table names; only names from our own list ever reach SQL. */
 
 /**
  * Writes documents of a collection in one statement, numbering them in the tenant's sequence.
@@ -26,7 +33,7 @@ export const FACT_TABLES: ReadonlySet<DocumentTable> = new Set(['sales', 'return
  * caller compares contents). Returns the ids actually written. New stock movements move the
  * materialised stock total in the same transaction.
  */
-export async function writeDocuments(tx: Queryable, tenantId: string, table: DocumentTable, docs: StoredDocument[]): Promise<string[]> {
+export async function writeDocuments(tx: SqlClient, tenantId: string, table: ReplicatedCollectionName, docs: StoredDocument[]): Promise<string[]> {
   if (docs.length === 0) return [];
   const first = await nextSequence(tx, tenantId, docs.length);
   const onConflict = FACT_TABLES.has(table)
@@ -41,7 +48,7 @@ export async function writeDocuments(tx: Queryable, tenantId: string, table: Doc
     [
       tenantId,
       first,
-      JSON.stringify(docs.map((doc, i) => ({ id: doc.id, boutique_id: doc.boutiqueId ?? null, deleted: doc.deleted ?? false, doc, ord: i + 1 }))),
+      JSON.stringify(docs.map(({ _deleted, ...doc }, i) => ({ id: doc.id, boutique_id: doc.boutiqueId ?? null, deleted: _deleted ?? false, doc, ord: i + 1 }))),
     ],
   );
   const written = rows.map((r) => r.id);
@@ -58,4 +65,28 @@ export async function writeDocuments(tx: Queryable, tenantId: string, table: Doc
     );
   }
   return written;
+}
+
+export type StoredRow = { id: string; seq: number; deleted: boolean; doc: Record<string, unknown> };
+
+export async function readDocuments(tx: SqlClient, tenantId: string, table: ReplicatedCollectionName, ids: string[]): Promise<Map<string, StoredRow>> {
+  const { rows } = await tx.query<StoredRow>(
+    `SELECT id, seq, deleted, doc FROM ${table} WHERE tenant_id = $1 AND id = ANY($2::text[])`,
+    [tenantId, ids],
+  );
+  return new Map(rows.map((row) => [row.id, row]));
+}
+
+/**
+ * Changes after `afterSeq`, in sequence order. Boutique-scoped collections give a till its own
+ * boutique's documents only.
+ */
+export async function readChanges(tx: SqlClient, tenantId: string, table: ReplicatedCollectionName, afterSeq: number, limit: number, boutiqueId: string | null): Promise<StoredRow[]> {
+  const { rows } = await tx.query<StoredRow>(
+    `SELECT id, seq, deleted, doc FROM ${table}
+     WHERE tenant_id = $1 AND seq > $2 AND ($3::text IS NULL OR boutique_id = $3)
+     ORDER BY seq LIMIT $4`,
+    [tenantId, afterSeq, boutiqueId, limit],
+  );
+  return rows;
 }

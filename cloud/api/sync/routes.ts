@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { REPLICATED_COLLECTIONS, replicatedCollection } from '../../../sync/collections.js';
+import { pullQuerySchema, pushBodySchema, type PushRow } from '../../../sync/protocol.js';
+import { pull, push } from '../../../sync/server/handlers.js';
+import { notFound } from '../http/errors.js';
+import { defineRoute, type RouteDef } from '../http/route.js';
+
+const collectionParams = z.object({ collection: z.enum(REPLICATED_COLLECTIONS.map((c) => c.name) as [string, ...string[]]) });
+
+/** Replication endpoints of the tills, authenticated by their device credential. */
+export const syncRoutes: RouteDef[] = [
+  defineRoute({
+    method: 'get',
+    path: '/api/sync/:collection/pull',
+    summary: 'Réplication : documents modifiés depuis le point de contrôle',
+    tags: ['sync'],
+    access: { kind: 'device' },
+    params: collectionParams,
+    query: pullQuerySchema,
+    handler: async ({ params, query, device, services }) => {
+      const collection = replicatedCollection(params.collection);
+      if (!collection) throw notFound();
+      return services.databases.withTenant(device!.tenantId, (tx) => pull(tx, device!, collection, query.seq, query.limit), { readOnly: true });
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/api/sync/:collection/push',
+    summary: 'Réplication : documents écrits hors ligne par la caisse',
+    tags: ['sync'],
+    access: { kind: 'device' },
+    params: collectionParams,
+    body: pushBodySchema,
+    handler: async ({ params, body, device, services, req }) => {
+      const collection = replicatedCollection(params.collection);
+      if (!collection) throw notFound();
+      const scope = device!;
+      return services.databases.withTenant(scope.tenantId, async (tx) => {
+        const result = await push(tx, scope, collection, body.rows as PushRow[], (event, details) => req.log.warn(details, event));
+        for (const rejection of result.rejected) {
+          const raw = body.rows.find((r) => (r.newDocumentState as { id?: unknown })?.id === rejection.id)?.newDocumentState;
+          await tx.query(
+            `INSERT INTO sync_rejections (tenant_id, device_id, collection, document_id, reason, document) VALUES ($1, $2, $3, $4, $5, $6)`,
+            [scope.tenantId, scope.deviceId, collection.name, rejection.id, rejection.reason, raw === undefined ? null : JSON.stringify(raw)],
+          );
+        }
+        if (result.rejected.length) req.log.warn({ collection: collection.name, rejected: result.rejected.length }, 'sync documents set aside');
+        return result;
+      });
+    },
+  }),
+];

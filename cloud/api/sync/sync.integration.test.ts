@@ -1,0 +1,149 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { v7 as uuidv7 } from 'uuid';
+import { DEMO_USERS, startTestApi, type TestApi } from '../test-support.js';
+
+type Device = { credential: string; deviceId: string; boutiqueId: string };
+
+describe('sync endpoints', () => {
+  let api: TestApi;
+  let pdg: string;
+  let kaloum: string;
+  let ratoma: string;
+  let tillA: Device;
+  let tillB: Device;
+  let tillRatoma: Device;
+
+  async function enrol(boutiqueId: string, name: string): Promise<Device> {
+    const code = await api.call('post', `/api/tenants/${api.demoTenantId}/devices/enrolment-codes`, { token: pdg, body: { boutiqueId, deviceName: name } });
+    const enrolled = await api.call('post', '/api/devices/enrol', { body: { tenant: 'demo', code: code.body.code } });
+    return { credential: `Device ${enrolled.body.credential}`, deviceId: enrolled.body.deviceId, boutiqueId };
+  }
+  const pushRows = (till: Device, collection: string, docs: unknown[]) =>
+    api.call('post', `/api/sync/${collection}/push`, { token: till.credential, body: { rows: docs.map((d) => ({ newDocumentState: d })) } });
+  const pullAll = async (till: Device, collection: string) => {
+    const docs: Array<Record<string, unknown>> = [];
+    let seq = 0;
+    for (;;) {
+      const page = await api.call('get', `/api/sync/${collection}/pull?seq=${seq}&limit=100`, { token: till.credential });
+      expect(page.status).toBe(200);
+      if (page.body.documents.length === 0) return docs;
+      docs.push(...page.body.documents);
+      seq = page.body.checkpoint.seq;
+    }
+  };
+  const sale = (till: Device, n: number, total = 10_000) => ({
+    id: uuidv7(), tenantId: api.demoTenantId, boutiqueId: till.boutiqueId, deviceId: till.deviceId, number: `KAL-C01-${n}`,
+    totalMinor: total, lines: [{ productId: 'p', quantityMilli: 1000, unitPriceMinor: total }], createdAt: new Date().toISOString(),
+  });
+
+  beforeAll(async () => {
+    api = await startTestApi();
+    pdg = (await api.login(DEMO_USERS.pdg.email, DEMO_USERS.pdg.password)).accessToken;
+    const boutiques = (await api.call('get', `/api/tenants/${api.demoTenantId}/boutiques`, { token: pdg })).body.boutiques;
+    kaloum = boutiques.find((b: { code: string }) => b.code === 'KAL').id;
+    ratoma = boutiques.find((b: { code: string }) => b.code === 'RAT').id;
+    tillA = await enrol(kaloum, 'Caisse 1');
+    tillB = await enrol(kaloum, 'Caisse 2');
+    tillRatoma = await enrol(ratoma, 'Caisse Ratoma');
+  });
+  afterAll(async () => api?.close());
+
+  it('stores each pushed sale exactly once, however often it is pushed', async () => {
+    const sales = Array.from({ length: 50 }, (_, i) => sale(tillA, i));
+    const first = await pushRows(tillA, 'sales', sales);
+    expect(first.body).toEqual({ conflicts: [], rejected: [], accepted: 50 });
+    const retry = await pushRows(tillA, 'sales', sales.map((s) => ({ ...s, _rev: '2-other', _meta: { lwt: 1 } })));
+    expect(retry.body).toEqual({ conflicts: [], rejected: [], accepted: 0 });
+    const pulled = await pullAll(tillA, 'sales');
+    expect(pulled.filter((d) => sales.some((s) => s.id === d.id))).toHaveLength(50);
+    expect(new Set(pulled.map((d) => d.id)).size).toBe(pulled.length);
+  });
+
+  it('refuses to overwrite a fact with other content, and answers with the stored one', async () => {
+    const original = sale(tillA, 900, 5_000);
+    await pushRows(tillA, 'sales', [original]);
+    const altered = await pushRows(tillA, 'sales', [{ ...original, totalMinor: 1 }]);
+    expect(altered.body.accepted).toBe(0);
+    expect(altered.body.conflicts).toEqual([expect.objectContaining({ id: original.id, totalMinor: 5_000 })]);
+    const stored = (await pullAll(tillA, 'sales')).find((d) => d.id === original.id);
+    expect(stored?.totalMinor).toBe(5_000);
+  });
+
+  it('gives a till its own boutique’s facts only, and every till the catalogue', async () => {
+    await pushRows(tillRatoma, 'sales', [sale(tillRatoma, 1)]);
+    const ratomaSales = await pullAll(tillRatoma, 'sales');
+    expect(ratomaSales.length).toBe(1);
+    expect(ratomaSales.every((d) => d.boutiqueId === ratoma)).toBe(true);
+    expect((await pullAll(tillA, 'sales')).every((d) => d.boutiqueId === kaloum)).toBe(true);
+    const products = await pullAll(tillRatoma, 'products');
+    expect(products.length).toBeGreaterThanOrEqual(200);
+  });
+
+  it('sets bad documents aside with their reason without blocking the rest', async () => {
+    const good = sale(tillA, 1000);
+    const res = await pushRows(tillA, 'sales', [
+      { ...sale(tillA, 1001), tenantId: 'another-tenant' },
+      { ...sale(tillA, 1002), boutiqueId: ratoma },
+      { nothing: 'here' },
+      good,
+    ]);
+    expect(res.status).toBe(200);
+    expect(res.body.accepted).toBe(1);
+    expect(res.body.rejected.map((r: { reason: string }) => r.reason)).toEqual([
+      'document of another tenant',
+      'document of another boutique',
+      expect.stringContaining('invalid document'),
+    ]);
+    const product = (await pullAll(tillA, 'products'))[0]!;
+    const cloudOwned = await pushRows(tillA, 'products', [{ ...product, priceMinor: 1 }]);
+    expect(cloudOwned.body.accepted).toBe(0);
+    expect(cloudOwned.body.conflicts[0]).toMatchObject({ id: product.id, priceMinor: product.priceMinor });
+    const stored = await api.services.databases.withTenant(api.demoTenantId, async (tx) => (await tx.query('SELECT reason FROM sync_rejections')).rows);
+    expect(stored.length).toBe(4);
+  });
+
+  it('lets two tills sell the last unit offline: both sales land and stock shows -1', async () => {
+    const productId = uuidv7();
+    const movement = (till: Device, quantityMilli: number, kind: string) => ({
+      id: uuidv7(), tenantId: api.demoTenantId, boutiqueId: till.boutiqueId, productId, quantityMilli, kind, createdAt: new Date().toISOString(),
+    });
+    await pushRows(tillA, 'stock_movements', [movement(tillA, 1000, 'receipt')]);
+    const [a, b] = await Promise.all([
+      pushRows(tillA, 'stock_movements', [movement(tillA, -1000, 'sale')]),
+      pushRows(tillB, 'stock_movements', [movement(tillB, -1000, 'sale')]),
+    ]);
+    expect(a.body.accepted + b.body.accepted).toBe(2);
+    const level = await api.services.databases.withTenant(api.demoTenantId, async (tx) =>
+      (await tx.query<{ q: number }>(`SELECT quantity_milli::int AS q FROM stock_levels WHERE boutique_id = $1 AND product_id = $2`, [kaloum, productId])).rows[0]?.q,
+    );
+    expect(level).toBe(-1000);
+  });
+
+  it('merges customers field by field, the latest write of each field winning', async () => {
+    const id = uuidv7();
+    const base = { id, tenantId: api.demoTenantId, name: 'Awa Bah', phone: '620000001', fieldUpdatedAt: { name: '2026-11-01T10:00:00Z', phone: '2026-11-01T10:00:00Z' } };
+    await pushRows(tillA, 'customers', [base]);
+    await pushRows(tillB, 'customers', [{ ...base, phone: '620000002', fieldUpdatedAt: { name: '2026-11-01T10:00:00Z', phone: '2026-11-02T09:00:00Z' } }]);
+    const late = await pushRows(tillA, 'customers', [{ ...base, name: 'Awa Bah Diallo', phone: '620000009', fieldUpdatedAt: { name: '2026-11-03T08:00:00Z', phone: '2026-11-01T12:00:00Z' } }]);
+    expect(late.body.conflicts[0]).toMatchObject({ name: 'Awa Bah Diallo', phone: '620000002' });
+    const stored = (await pullAll(tillA, 'customers')).find((c) => c.id === id);
+    expect(stored).toMatchObject({ name: 'Awa Bah Diallo', phone: '620000002' });
+  });
+
+  it('stops a revoked till at its next call', async () => {
+    const till = await enrol(kaloum, 'Caisse volée');
+    expect((await api.call('get', '/api/sync/products/pull?seq=0&limit=1', { token: till.credential })).status).toBe(200);
+    await api.call('post', `/api/tenants/${api.demoTenantId}/devices/${till.deviceId}/revoke`, { token: pdg });
+    const refused = await api.call('get', '/api/sync/products/pull?seq=0&limit=1', { token: till.credential });
+    expect(refused.status).toBe(401);
+    expect(refused.body.error.code).toBe('DEVICE_REVOKED');
+    const pushRefused = await pushRows(till, 'sales', [sale(till, 1)]);
+    expect(pushRefused.status).toBe(401);
+  });
+
+  it('refuses unknown collections and malformed pushes with 400', async () => {
+    expect((await api.call('get', '/api/sync/passwords/pull', { token: tillA.credential })).status).toBe(400);
+    expect((await api.call('post', '/api/sync/sales/push', { token: tillA.credential, body: { rows: 'non' } })).status).toBe(400);
+    expect((await api.call('get', '/api/sync/sales/pull?seq=-1', { token: tillA.credential })).status).toBe(400);
+  });
+});

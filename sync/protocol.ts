@@ -1,0 +1,43 @@
+import { z } from 'zod';
+
+/**
+ * The wire of replication between a till and the cloud (RxDB's protocol: pull by checkpoint,
+ * push with the assumed master state, a live stream that says RESYNC after a reconnect).
+ */
+
+/** Issued by the server, never by a client clock: the tenant's change sequence number. */
+export const checkpointSchema = z.object({ seq: z.number().int().min(0) });
+export type SyncCheckpoint = z.infer<typeof checkpointSchema>;
+
+/** Every replicated document carries these; `_deleted` is RxDB's tombstone flag. */
+export const syncDocumentSchema = z
+  .object({
+    id: z.string().min(1).max(64).regex(/^[A-Za-z0-9_.:-]+$/),
+    tenantId: z.string().min(1).max(64),
+    boutiqueId: z.string().min(1).max(64).nullish(),
+    _deleted: z.boolean().optional(),
+  })
+  .passthrough();
+export type SyncDocument = z.infer<typeof syncDocumentSchema>;
+
+export const pullQuerySchema = z.object({
+  seq: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(1000).default(200),
+});
+
+export type PullResponse = { documents: SyncDocument[]; checkpoint: SyncCheckpoint };
+
+export const pushBodySchema = z.object({
+  rows: z
+    .array(z.object({ assumedMasterState: z.unknown().nullish(), newDocumentState: z.unknown() }))
+    .max(500),
+});
+export type PushRow = { assumedMasterState?: unknown; newDocumentState: unknown };
+
+/** A document the cloud refused, set aside with its reason; it never blocks the ones behind it. */
+export type Rejection = { id: string | null; reason: string };
+
+/** `conflicts`: the master state of every document the till must take instead of its own. */
+export type PushResponse = { conflicts: SyncDocument[]; rejected: Rejection[]; accepted: number };
+
+export type StreamEvent = { documents: SyncDocument[]; checkpoint: SyncCheckpoint } | 'RESYNC';

@@ -1,0 +1,117 @@
+import type { ReplicatedCollection, ReplicatedCollectionName } from '../collections.js';
+import { syncDocumentSchema, type PullResponse, type PushResponse, type PushRow, type Rejection, type SyncDocument } from '../protocol.js';
+import { readChanges, readDocuments, writeDocuments, type SqlClient, type StoredRow } from './store.js';
+
+/** The enrolled till on the other end: its tenant and boutique bound every read and write. */
+export type DeviceScope = { tenantId: string; boutiqueId: string; deviceId: string };
+
+/** RxDB bookkeeping that differs between two copies of the same fact without changing it. */
+const LOCAL_FIELDS = new Set(['_rev', '_meta', '_attachments']);
+
+function asDocument(row: StoredRow): SyncDocument {
+  return { ...(row.doc as SyncDocument), _deleted: row.deleted };
+}
+
+/** Canonical JSON (sorted keys, local fields dropped) to compare two states of a fact. */
+export function contentOf(doc: Record<string, unknown>): string {
+  const canonical = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(canonical);
+    if (value && typeof value === 'object') {
+      return Object.fromEntries(
+        Object.keys(value)
+          .filter((k) => !LOCAL_FIELDS.has(k) && k !== '_deleted')
+          .sort()
+          .map((k) => [k, canonical((value as Record<string, unknown>)[k])]),
+      );
+    }
+    return value;
+  };
+  return JSON.stringify(canonical(doc));
+}
+
+export async function pull(tx: SqlClient, scope: DeviceScope, collection: ReplicatedCollection, afterSeq: number, limit: number): Promise<PullResponse> {
+  const rows = await readChanges(tx, scope.tenantId, collection.name as ReplicatedCollectionName, afterSeq, limit, collection.boutiqueScoped ? scope.boutiqueId : null);
+  return { documents: rows.map(asDocument), checkpoint: { seq: rows.at(-1)?.seq ?? afterSeq } };
+}
+
+/**
+ * Merges a till's customer into the master field by field: each field keeps the value written
+ * last, by the `fieldUpdatedAt` stamps both sides carry.
+ */
+export function mergeLastWriterWins(master: Record<string, unknown>, incoming: Record<string, unknown>): Record<string, unknown> {
+  const masterStamps = (master.fieldUpdatedAt ?? {}) as Record<string, string>;
+  const incomingStamps = (incoming.fieldUpdatedAt ?? {}) as Record<string, string>;
+  const merged: Record<string, unknown> = { ...master };
+  const stamps: Record<string, string> = { ...masterStamps };
+  for (const [field, value] of Object.entries(incoming)) {
+    if (field === 'fieldUpdatedAt' || LOCAL_FIELDS.has(field) || field === 'id' || field === 'tenantId') continue;
+    const theirs = incomingStamps[field] ?? '';
+    const ours = masterStamps[field] ?? '';
+    if (!(field in master) || theirs > ours) {
+      merged[field] = value;
+      if (theirs) stamps[field] = theirs;
+    }
+  }
+  merged.fieldUpdatedAt = stamps;
+  return merged;
+}
+
+function validate(raw: unknown, scope: DeviceScope, collection: ReplicatedCollection): { doc: SyncDocument } | { rejection: Rejection } {
+  const parsed = syncDocumentSchema.safeParse(raw);
+  const id = typeof (raw as { id?: unknown })?.id === 'string' ? ((raw as { id: string }).id) : null;
+  if (!parsed.success) return { rejection: { id, reason: `invalid document: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}` } };
+  const doc = parsed.data;
+  if (doc.tenantId !== scope.tenantId) return { rejection: { id, reason: 'document of another tenant' } };
+  if (collection.boutiqueScoped && doc.boutiqueId !== scope.boutiqueId) return { rejection: { id, reason: 'document of another boutique' } };
+  return { doc };
+}
+
+/**
+ * Applies a till's push. Facts: a new id is stored, the same content again is a no-op (exactly
+ * once), different content is a conflict answered with the stored fact and logged, never an
+ * overwrite. Cloud-owned documents are never taken from a till. Customers merge field by field.
+ * A document that fails validation is set aside with its reason and does not block the others.
+ */
+export async function push(tx: SqlClient, scope: DeviceScope, collection: ReplicatedCollection, rows: PushRow[], log: (event: string, details: Record<string, unknown>) => void): Promise<PushResponse> {
+  const rejected: Rejection[] = [];
+  const candidates: SyncDocument[] = [];
+  for (const row of rows) {
+    const checked = validate(row.newDocumentState, scope, collection);
+    if ('rejection' in checked) rejected.push(checked.rejection);
+    else candidates.push(checked.doc);
+  }
+  const table = collection.name as ReplicatedCollectionName;
+  const stored = await readDocuments(tx, scope.tenantId, table, candidates.map((d) => d.id));
+  const conflicts: SyncDocument[] = [];
+  const toWrite: Array<SyncDocument & { boutiqueId?: string | null }> = [];
+  const seen = new Set<string>();
+  for (const doc of candidates) {
+    if (seen.has(doc.id)) continue;
+    seen.add(doc.id);
+    const master = stored.get(doc.id);
+    if (collection.rule === 'cloud-owned') {
+      rejected.push({ id: doc.id, reason: `${collection.name} are written in the cloud only` });
+      if (master) conflicts.push(asDocument(master));
+      continue;
+    }
+    if (collection.rule === 'fact') {
+      if (!master) toWrite.push(withoutLocalFields(doc));
+      else if (contentOf(master.doc) !== contentOf(doc)) {
+        log('fact conflict rejected', { collection: collection.name, id: doc.id, deviceId: scope.deviceId });
+        conflicts.push(asDocument(master));
+      }
+      continue;
+    }
+    const merged = master ? mergeLastWriterWins(master.doc, doc) : withoutLocalFields(doc);
+    toWrite.push(merged as SyncDocument);
+    if (master && contentOf(merged) !== contentOf(doc)) conflicts.push({ ...(merged as SyncDocument), _deleted: false });
+  }
+  const written = await writeDocuments(tx, scope.tenantId, table, toWrite);
+  return { conflicts, rejected, accepted: written.length };
+}
+
+function withoutLocalFields(doc: SyncDocument): SyncDocument {
+  const copy: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(doc)) if (!LOCAL_FIELDS.has(k)) copy[k] = v;
+  return copy as SyncDocument;
+}
