@@ -1,0 +1,23 @@
+import { categorySchema } from './categories.js';
+import { customerSchema } from './customers.js';
+import { productSchema } from './products.js';
+import { saleSchema } from './sales.js';
+import { settingsSchema } from './settings.js';
+import { stockMovementSchema } from './stock-movements.js';
+
+export type { Category } from './categories.js';
+export type { Customer } from './customers.js';
+export type { Product } from './products.js';
+export type { Sale, SaleLine, Tender } from './sales.js';
+export type { Settings } from './settings.js';
+export type { StockMovement } from './stock-movements.js';
+
+/** The till's collections, by the name the cloud's sync endpoints use. */
+export const TILL_COLLECTIONS = {
+  products: { schema: productSchema },
+  categories: { schema: categorySchema },
+  settings: { schema: settingsSchema },
+  sales: { schema: saleSchema },
+  stock_movements: { schema: stockMovementSchema },
+  customers: { schema: customerSchema },
+} as const;

@@ -1,0 +1,139 @@
+import type { RxCollection, RxDatabase } from 'rxdb';
+import { replicateRxCollection, type RxReplicationState } from 'rxdb/plugins/replication';
+import { BehaviorSubject, Subject, type Observable } from 'rxjs';
+import { replicatedCollection } from '../collections.js';
+import type { PullResponse, PushResponse, SyncCheckpoint, SyncDocument } from '../protocol.js';
+
+/** The subset of fetch we use: injected, so this module needs neither DOM nor Node types. */
+export type FetchLike = (url: string, init?: { method?: string; headers?: Record<string, string>; body?: string }) => Promise<{ status: number; ok: boolean; json(): Promise<unknown> }>;
+
+export type SyncStatus = {
+  online: boolean;
+  /** Documents of the last push that has not gone through yet. */
+  waiting: number;
+  lastSuccessAt: string | null;
+  lastError: string | null;
+  /** The cloud revoked this till: replication stopped, a new enrolment is needed. */
+  revoked: boolean;
+};
+
+export type SyncOptions = {
+  db: RxDatabase;
+  baseUrl: string;
+  credential: string;
+  fetch: FetchLike;
+  collections: string[];
+  /** Milliseconds between retries after a failure. */
+  retryTime?: number;
+  /** How often to ask the cloud for changes while online. */
+  pollInterval?: number;
+  setInterval: (fn: () => void, ms: number) => unknown;
+  clearInterval: (handle: unknown) => void;
+};
+
+export type SyncHandle = {
+  status$: Observable<SyncStatus>;
+  status(): SyncStatus;
+  /** Resolves once every collection has pulled and pushed what it had. */
+  awaitInSync(): Promise<void>;
+  stop(): Promise<void>;
+};
+
+class HttpError extends Error {
+  constructor(readonly status: number, readonly code: string | null) {
+    super(`HTTP ${status}${code ? ` ${code}` : ''}`);
+  }
+}
+
+/**
+ * Replicates the till's collections with the cloud: RxDB's protocol over our HTTP endpoints,
+ * retried after failures; documents pushed are facts or customers (cloud-owned collections are
+ * pull-only).
+ */
+export function startSync(options: SyncOptions): SyncHandle {
+  const status = new BehaviorSubject<SyncStatus>({ online: false, waiting: 0, lastSuccessAt: null, lastError: null, revoked: false });
+  const update = (patch: Partial<SyncStatus>) => status.next({ ...status.value, ...patch });
+  const resync = new Subject<'RESYNC'>();
+  const states: RxReplicationState<unknown, SyncCheckpoint>[] = [];
+
+  async function call<T>(path: string, init?: { method: string; body: string }): Promise<T> {
+    let response;
+    try {
+      response = await options.fetch(`${options.baseUrl}${path}`, {
+        method: init?.method ?? 'GET',
+        headers: { authorization: `Device ${options.credential}`, ...(init ? { 'content-type': 'application/json' } : {}) },
+        ...(init ? { body: init.body } : {}),
+      });
+    } catch (error) {
+      update({ online: false, lastError: `réseau indisponible / network unavailable (${(error as Error).message})` });
+      throw error;
+    }
+    const body = (await response.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
+    if (!response.ok) {
+      const code = body?.error?.code ?? null;
+      if (response.status === 401) {
+        update({ online: true, revoked: true, lastError: body?.error?.message ?? 'poste révoqué / till revoked' });
+        void stop();
+      } else update({ online: true, lastError: body?.error?.message ?? `HTTP ${response.status}` });
+      throw new HttpError(response.status, code);
+    }
+    update({ online: true, lastError: null, lastSuccessAt: new Date().toISOString() });
+    return body as T;
+  }
+
+  for (const name of options.collections) {
+    const rule = replicatedCollection(name);
+    const collection = options.db.collections[name] as RxCollection | undefined;
+    if (!rule || !collection) throw new Error(`unknown replicated collection ${name}`);
+    const state = replicateRxCollection<unknown, SyncCheckpoint>({
+      collection,
+      replicationIdentifier: `afrigest-${name}-${options.baseUrl}`,
+      live: true,
+      retryTime: options.retryTime ?? 5_000,
+      waitForLeadership: false,
+      pull: {
+        batchSize: 500,
+        handler: async (checkpoint, batchSize) => {
+          const page = await call<PullResponse>(`/api/sync/${name}/pull?seq=${checkpoint?.seq ?? 0}&limit=${batchSize}`);
+          return { documents: page.documents as never, checkpoint: page.checkpoint };
+        },
+        stream$: resync.asObservable(),
+      },
+      ...(rule.rule === 'cloud-owned'
+        ? {}
+        : {
+            push: {
+              batchSize: 200,
+              handler: async (rows) => {
+                update({ waiting: rows.length });
+                const result = await call<PushResponse>(`/api/sync/${name}/push`, { method: 'POST', body: JSON.stringify({ rows }) });
+                update({ waiting: 0 });
+                return result.conflicts as SyncDocument[] as never;
+              },
+            },
+          }),
+    });
+    states.push(state as RxReplicationState<unknown, SyncCheckpoint>);
+  }
+
+  // Ask for changes regularly while running; RxDB pulls from the last checkpoint on RESYNC.
+  const timer = options.setInterval(() => resync.next('RESYNC'), options.pollInterval ?? 1_000);
+
+  let stopped: Promise<void> | null = null;
+  function stop(): Promise<void> {
+    stopped ??= (async () => {
+      options.clearInterval(timer);
+      await Promise.all(states.map((s) => s.cancel()));
+    })();
+    return stopped;
+  }
+
+  return {
+    status$: status.asObservable(),
+    status: () => status.value,
+    async awaitInSync() {
+      await Promise.all(states.map((s) => s.awaitInSync()));
+    },
+    stop,
+  };
+}

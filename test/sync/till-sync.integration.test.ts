@@ -1,0 +1,93 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createRxDatabase, type RxDatabase } from 'rxdb';
+import { v7 as uuidv7 } from 'uuid';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_USERS, startTestApi, type TestApi } from '../../cloud/api/test-support.js';
+import { getRxStorageSQLite } from '../../desktop/core/db/index.js';
+import { TILL_COLLECTIONS } from '../../shared/schema/index.js';
+import { startSync, type FetchLike, type SyncHandle } from '../../sync/client/replication.js';
+import { writeDocuments } from '../../sync/server/store.js';
+
+const TILL = ['products', 'categories', 'settings', 'sales', 'stock_movements', 'customers'];
+
+async function waitFor(check: () => Promise<boolean> | boolean, timeoutMs: number): Promise<number> {
+  const started = Date.now();
+  while (Date.now() - started < timeoutMs) {
+    if (await check()) return Date.now() - started;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`not reached within ${timeoutMs} ms`);
+}
+
+describe('a till and the cloud', () => {
+  let api: TestApi;
+  let directory: string;
+  let db: RxDatabase;
+  let credential: string;
+  let deviceId: string;
+  let boutiqueId: string;
+  const sync = (): SyncHandle =>
+    startSync({ db, baseUrl: api.url, credential, fetch: fetch as unknown as FetchLike, collections: TILL, retryTime: 200, pollInterval: 100, setInterval, clearInterval: (h) => clearInterval(h as never) });
+
+  beforeAll(async () => {
+    api = await startTestApi();
+    const pdg = (await api.login(DEMO_USERS.pdg.email, DEMO_USERS.pdg.password)).accessToken;
+    boutiqueId = (await api.call('get', `/api/tenants/${api.demoTenantId}/boutiques`, { token: pdg })).body.boutiques[0].id;
+    const code = await api.call('post', `/api/tenants/${api.demoTenantId}/devices/enrolment-codes`, { token: pdg, body: { boutiqueId, deviceName: 'Caisse 1' } });
+    const enrolled = await api.call('post', '/api/devices/enrol', { body: { tenant: 'demo', code: code.body.code } });
+    credential = enrolled.body.credential;
+    deviceId = enrolled.body.deviceId;
+    directory = mkdtempSync(join(tmpdir(), 'afrigest-till-'));
+    db = await createRxDatabase({ name: 'till', storage: getRxStorageSQLite({ directory }), multiInstance: false });
+    await db.addCollections(TILL_COLLECTIONS as never);
+  });
+  afterAll(async () => {
+    await db?.close();
+    await api?.close();
+    rmSync(directory, { recursive: true, force: true });
+  });
+
+  it('pulls the catalogue, pushes offline sales exactly once, and receives a price change while online', async () => {
+    // Offline: 200 sales written locally before the till ever reaches the cloud.
+    const sales = Array.from({ length: 200 }, (_, i) => ({
+      id: uuidv7(), tenantId: api.demoTenantId, boutiqueId, deviceId, cashierId: 'c', number: `KAL-C01-${i + 1}`,
+      lines: [], tenders: [{ method: 'cash', amountMinor: 1000 }], subtotalMinor: 1000, discountMinor: 0, vatMinor: 153, totalMinor: 1000,
+      createdAt: new Date().toISOString(),
+    }));
+    await db.collections.sales!.bulkInsert(sales);
+
+    const handle = sync();
+    await handle.awaitInSync();
+    expect(await db.collections.products!.count().exec()).toBe(243);
+    const cloudSales = await api.services.databases.withTenant(api.demoTenantId, async (tx) => (await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM sales WHERE doc->>'deviceId' = $1`, [deviceId])).rows[0]!.n);
+    expect(cloudSales).toBe(200);
+    expect(handle.status()).toMatchObject({ online: true, revoked: false, lastError: null });
+
+    // A price changed in the cloud reaches the online till.
+    const product = (await db.collections.products!.findOne().exec())!.toJSON() as Record<string, unknown>;
+    await api.services.databases.withTenant(api.demoTenantId, (tx) =>
+      writeDocuments(tx, api.demoTenantId, 'products', [{ ...product, priceMinor: 99_500, updatedAt: new Date().toISOString() } as never]),
+    );
+    const elapsed = await waitFor(async () => (await db.collections.products!.findOne(product.id as string).exec())?.priceMinor === 99_500, 5_000);
+    expect(elapsed).toBeLessThan(5_000);
+    await handle.stop();
+
+    // A second start pushes nothing twice.
+    const again = sync();
+    await again.awaitInSync();
+    const after = await api.services.databases.withTenant(api.demoTenantId, async (tx) => (await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM sales WHERE doc->>'deviceId' = $1`, [deviceId])).rows[0]!.n);
+    expect(after).toBe(200);
+    await again.stop();
+  });
+
+  it('stops with a clear status when the till is revoked', async () => {
+    const pdg = (await api.login(DEMO_USERS.pdg.email, DEMO_USERS.pdg.password)).accessToken;
+    await api.call('post', `/api/tenants/${api.demoTenantId}/devices/${deviceId}/revoke`, { token: pdg });
+    const handle = sync();
+    await waitFor(() => handle.status().revoked, 5_000);
+    expect(handle.status().lastError).toMatch(/révoqué/);
+    await handle.stop();
+  });
+});
