@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pino from 'pino';
 import { createTestDatabaseConfig } from '../db/test-databases.js';
 import { loadConfig } from './config.js';
@@ -5,6 +8,8 @@ import { DEMO_USERS, seedDemo } from './demo/seed.js';
 import { startApi, type RunningApi } from './server.js';
 
 export type TestApi = RunningApi & {
+  /** Stops the API and starts it again on the same port and database (a cloud restart). */
+  restart(): Promise<void>;
   demoTenantId: string;
   call(method: string, path: string, options?: { token?: string; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>;
   login(email: string, password: string, tenant?: string): Promise<{ accessToken: string; refreshToken: string; user: any }>;
@@ -15,19 +20,21 @@ export type TestApi = RunningApi & {
  * A real API process on an ephemeral port over a fresh database: PostgreSQL when
  * TEST_DATABASE_URL is set, an in-memory PGlite otherwise. The demo tenant is seeded.
  */
-export async function startTestApi(env: Record<string, string> = {}): Promise<TestApi> {
+export async function startTestApi(env: Record<string, string> = {}, options: { persistent?: boolean } = {}): Promise<TestApi> {
   const database = await createTestDatabaseConfig();
+  // A restart needs the embedded database on disk; PostgreSQL keeps it anyway.
+  const embeddedDir = options.persistent && !database.url ? mkdtempSync(join(tmpdir(), 'afrigest-cloud-')) : ':memory:';
   const config = loadConfig({
     NODE_ENV: 'test',
     PORT: '0',
     LOG_LEVEL: 'silent',
-    DATA_DIR: ':memory:',
+    DATA_DIR: embeddedDir,
     SEED_DEMO_ON_EMPTY: 'false',
     ...(database.url ? { MASTER_DATABASE_URL: database.url, TENANT_DATABASE_URL: database.url } : {}),
     ...(process.env.TEST_REDIS_URL ? { REDIS_URL: process.env.TEST_REDIS_URL } : {}),
     ...env,
   });
-  const api = await startApi(config, { logger: pino({ level: 'silent' }) });
+  let api = await startApi(config, { logger: pino({ level: 'silent' }) });
   if (config.redisUrl) {
     // Login limits live in Redis and would outlive this test database: start from a clean slate.
     const keys = await api.services.redis!.keys('login_*');
@@ -53,9 +60,16 @@ export async function startTestApi(env: Record<string, string> = {}): Promise<Te
     }
     return { status: response.status, body, headers: response.headers };
   };
-  return {
+  const port = Number(new URL(api.url).port);
+  const handle: TestApi = {
     ...api,
     demoTenantId: tenantId,
+    async restart() {
+      await api.stop();
+      api = await startApi({ ...config, port }, { logger: pino({ level: 'silent' }) });
+      handle.services = api.services;
+      handle.server = api.server;
+    },
     call,
     async login(email, password, tenant = 'demo') {
       const res = await call('post', '/api/auth/login', { body: { tenant, email, password } });
@@ -65,8 +79,10 @@ export async function startTestApi(env: Record<string, string> = {}): Promise<Te
     async close() {
       await api.stop();
       await database.drop();
+      if (embeddedDir !== ':memory:') rmSync(embeddedDir, { recursive: true, force: true });
     },
   };
+  return handle;
 }
 
 export { DEMO_USERS };
