@@ -92,7 +92,8 @@ export function startSync(options: SyncOptions): SyncHandle {
       retryTime: options.retryTime ?? 5_000,
       waitForLeadership: false,
       pull: {
-        batchSize: 500,
+        // The largest pages the server accepts: fewer round trips on a slow link.
+        batchSize: 1000,
         handler: async (checkpoint, batchSize) => {
           const page = await call<PullResponse>(`/api/sync/${name}/pull?seq=${checkpoint?.seq ?? 0}&limit=${batchSize}`);
           return { documents: page.documents as never, checkpoint: page.checkpoint };
@@ -103,7 +104,7 @@ export function startSync(options: SyncOptions): SyncHandle {
         ? {}
         : {
             push: {
-              batchSize: 200,
+              batchSize: 500,
               handler: async (rows) => {
                 update({ waiting: rows.length });
                 const result = await call<PushResponse>(`/api/sync/${name}/push`, { method: 'POST', body: JSON.stringify({ rows }) });
