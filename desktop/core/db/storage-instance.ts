@@ -168,27 +168,43 @@ export class RxStorageInstanceSQLite<RxDocType> implements RxStorageInstance<RxD
     }
     // Read, decide and write in one synchronous SQLite transaction: nothing can slip in between,
     // and the commit (fsync'd, synchronous=FULL) happens before the promise resolves.
-    const categorized = this.db.transaction(() => {
-      const ids = documentWrites.map((row) => (row.document as Record<string, unknown>)[this.primaryPath] as string);
-      const inDb = this.documentsByIds(ids);
-      const result = categorizeBulkWriteRows<RxDocType>(this, this.primaryPath as never, inDb, documentWrites, context);
-      for (const row of result.bulkInsertDocs) this.writeDocument(row.document);
-      for (const row of result.bulkUpdateDocs) this.writeDocument(row.document);
-      if (this.schema.attachments) {
-        for (const a of [...result.attachmentsAdd, ...result.attachmentsUpdate]) {
-          const bytes = blobBytes.get(a.attachmentData.data) ?? Buffer.alloc(0);
-          this.statements.attachmentPut!.run(a.documentId, a.attachmentId, a.digest, a.attachmentData.type, bytes);
-        }
-        for (const a of result.attachmentsRemove) this.statements.attachmentDelete!.run(a.documentId, a.attachmentId);
-      }
-      return result;
-    })();
-    if (categorized.eventBulk.events.length > 0) {
-      const last = categorized.newestRow!.document;
-      categorized.eventBulk.checkpoint = { id: (last as Record<string, unknown>)[this.primaryPath] as string, lwt: last._meta.lwt };
-      this.changes.next(categorized.eventBulk);
-    }
+    const categorized = this.db.transaction(() => this.writeRows(documentWrites, context, blobBytes))();
+    this.emit(categorized);
     return { error: categorized.errors };
+  }
+
+  /**
+   * Reads, decides and writes rows; must run inside a SQLite transaction (its own, or one shared
+   * with other collections of the same file, see atomic-write.ts). Emits nothing: call `emit`
+   * after the commit.
+   */
+  writeRows(documentWrites: BulkWriteRow<RxDocType>[], context: string, blobBytes: Map<Blob, Buffer> = new Map()) {
+    const ids = documentWrites.map((row) => (row.document as Record<string, unknown>)[this.primaryPath] as string);
+    const inDb = this.documentsByIds(ids);
+    const result = categorizeBulkWriteRows<RxDocType>(this, this.primaryPath as never, inDb, documentWrites, context);
+    for (const row of result.bulkInsertDocs) this.writeDocument(row.document);
+    for (const row of result.bulkUpdateDocs) this.writeDocument(row.document);
+    if (this.schema.attachments) {
+      for (const a of [...result.attachmentsAdd, ...result.attachmentsUpdate]) {
+        const bytes = blobBytes.get(a.attachmentData.data) ?? Buffer.alloc(0);
+        this.statements.attachmentPut!.run(a.documentId, a.attachmentId, a.digest, a.attachmentData.type, bytes);
+      }
+      for (const a of result.attachmentsRemove) this.statements.attachmentDelete!.run(a.documentId, a.attachmentId);
+    }
+    return result;
+  }
+
+  /** Tells RxDB (and every open query) what a committed write changed. */
+  emit(categorized: ReturnType<RxStorageInstanceSQLite<RxDocType>['writeRows']>): void {
+    if (categorized.eventBulk.events.length === 0) return;
+    const last = categorized.newestRow!.document;
+    categorized.eventBulk.checkpoint = { id: (last as Record<string, unknown>)[this.primaryPath] as string, lwt: last._meta.lwt };
+    this.changes.next(categorized.eventBulk);
+  }
+
+  /** The SQLite connection of the file this collection lives in. */
+  get connection(): Database.Database {
+    return this.db;
   }
 
   findDocumentsById(ids: string[], withDeleted: boolean): Promise<RxDocumentData<RxDocType>[]> {
