@@ -6,7 +6,7 @@
  */
 import { execSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
+import { createScratchDatabase } from '../cloud/db/test-databases.js';
 import { freePort, load, printComparison, startProcess, stopProcess } from './support/load.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -15,22 +15,11 @@ const target = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:
 
 async function prepareDatabase(): Promise<{ env: Record<string, string>; label: string; drop: () => Promise<void> }> {
   if (target === 'embedded') return { env: { DATA_DIR: ':memory:' }, label: 'embedded PGlite', drop: async () => undefined };
-  const name = `afrigest_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: target });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(target);
-  url.pathname = `/${name}`;
+  const scratch = await createScratchDatabase(target, 'afrigest_bench');
   return {
-    env: { MASTER_DATABASE_URL: url.toString(), TENANT_DATABASE_URL: url.toString() },
-    label: `PostgreSQL (${url.host})`,
-    drop: async () => {
-      const client = new pg.Client({ connectionString: target });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
-    },
+    env: { MASTER_DATABASE_URL: scratch.url, TENANT_DATABASE_URL: scratch.url },
+    label: `PostgreSQL (${new URL(scratch.url).host})`,
+    drop: scratch.drop,
   };
 }
 

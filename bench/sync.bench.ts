@@ -7,12 +7,12 @@
  */
 import Database from 'better-sqlite3';
 import { execSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { createRxDatabase } from 'rxdb';
+import { createScratchDatabase } from '../cloud/db/test-databases.js';
 import { getRxStorageSQLite } from '../desktop/core/db/index.js';
 import { TILL_COLLECTIONS } from '../shared/schema/index.js';
 import { searchForm } from '../shared/text.js';
@@ -25,13 +25,8 @@ const HISTORY = Number(process.env.BENCH_HISTORY ?? 20_000);
 const PUSHED = Number(process.env.BENCH_PUSHED ?? 5_000);
 const server = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
-const name = `afrigest_bench_sync_${randomBytes(4).toString('hex')}`;
-const admin = new pg.Client({ connectionString: server });
-await admin.connect();
-await admin.query(`CREATE DATABASE ${name}`);
-await admin.end();
-const url = new URL(server);
-url.pathname = `/${name}`;
+const scratch = await createScratchDatabase(server, 'afrigest_bench_sync');
+const url = new URL(scratch.url);
 const directory = mkdtempSync(join(tmpdir(), 'afrigest-bench-sync-'));
 const rate = (docs: number, ms: number) => docs / (ms / 1000);
 const line = (label: string, docs: number, ms: number, base?: number) =>
@@ -143,8 +138,5 @@ try {
   await db.end();
   await stopProcess(api);
   rmSync(directory, { recursive: true, force: true });
-  const cleanup = new pg.Client({ connectionString: server });
-  await cleanup.connect();
-  await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await cleanup.end();
+  await scratch.drop();
 }
