@@ -14,14 +14,6 @@ export const DEMO_USERS = {
   employee: { email: 'employe@demo.local', password: 'Demo123!', role: 'employee' },
 } as const;
 
-export type DemoSeedHook = (databases: Databases, tenant: { tenantId: string; boutiqueIds: string[] }) => Promise<void>;
-
-const extraHooks: DemoSeedHook[] = [];
-/** Modules that own demo data of their own (the catalogue, stock) add it through here. */
-export function onDemoSeed(hook: DemoSeedHook): void {
-  extraHooks.push(hook);
-}
-
 /** Creates the demo company once; a second run finds it and changes nothing. */
 export async function seedDemo(databases: Databases): Promise<{ created: boolean; tenantId: string }> {
   const { rows } = await databases.master.query<{ id: string }>(`SELECT id FROM tenants WHERE code = $1`, [DEMO_TENANT]);
@@ -60,7 +52,6 @@ export async function seedDemo(databases: Databases): Promise<{ created: boolean
     }
   });
   await seedCatalogue(databases, tenantId, boutiques.map((b) => b.id));
-  for (const hook of extraHooks) await hook(databases, { tenantId, boutiqueIds: boutiques.map((b) => b.id) });
   return { created: true, tenantId };
 }
 
