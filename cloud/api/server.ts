@@ -33,6 +33,8 @@ export async function startApi(config: Config, options: { logger?: Logger } = {}
     url: `http://${config.host}:${port}`,
     stop() {
       stopping ??= (async () => {
+        // Live sync streams never finish by themselves: end them, the tills reconnect elsewhere.
+        await services.changes.close();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeIdleConnections();

@@ -5,6 +5,7 @@ import { RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract } from 'r
 import type { Queryable } from '../db/database.js';
 import { openDatabases, type Databases } from '../db/tenancy.js';
 import { accessTokens, type AccessTokens } from './auth/tokens.js';
+import { createChangeFeed, type ChangeFeed } from './sync/change-feed.js';
 import type { Config } from './config.js';
 import { forbidden, notFound } from './http/errors.js';
 import { createMetrics, type Metrics } from './http/metrics.js';
@@ -28,6 +29,8 @@ export type Services = {
   metrics: Metrics;
   tokens: AccessTokens;
   redis: Redis | null;
+  /** Committed writes per tenant, for the tills' live sync streams. */
+  changes: ChangeFeed;
   limiters: { loginIp: RateLimiterAbstract; loginAccount: RateLimiterAbstract };
   tenants: {
     byCode(code: string): Promise<Tenant | null>;
@@ -104,6 +107,7 @@ export async function createServices(config: Config, options: { logger?: Logger 
     metrics: createMetrics(databases),
     tokens: accessTokens(config),
     redis,
+    changes: createChangeFeed(databases.tenantDefault),
     limiters,
     tenants: {
       async byCode(code) {
@@ -140,6 +144,7 @@ export async function createServices(config: Config, options: { logger?: Logger 
       },
     },
     async close() {
+      await services.changes.close();
       redis?.disconnect();
       await databases.close();
     },

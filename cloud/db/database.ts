@@ -27,6 +27,8 @@ export type Database = Queryable & {
    * as BEGIN (or alone for a read without a transaction). Values must be trusted literals.
    */
   withSettings<T>(settings: SessionSettings, fn: (q: Queryable) => Promise<T>, options: { transaction: boolean }): Promise<T>;
+  /** Calls `onMessage` with the payload of every NOTIFY on `channel`; resolves to an unsubscribe. */
+  listen(channel: string, onMessage: (payload: string) => void): Promise<() => Promise<void>>;
   poolStats(): PoolStats;
   close(): Promise<void>;
 };
@@ -103,6 +105,32 @@ export function createPgDatabase(connectionString: string, options: { max?: numb
         client.release(broken);
       }
     },
+    async listen(channel, onMessage) {
+      // A connection of its own, outside the pool: LISTEN lasts as long as the session.
+      let client: pg.Client | null = null;
+      let closed = false;
+      const connect = async (): Promise<void> => {
+        const next = new pg.Client({ connectionString });
+        next.on('notification', (message) => {
+          if (message.channel === channel) onMessage(message.payload ?? '');
+        });
+        next.on('error', () => {
+          // The server went away (restart): listen again once it is back.
+          void next.end().catch(() => undefined);
+          if (!closed) setTimeout(() => void connect().catch(() => undefined), 1_000).unref();
+        });
+        await next.connect();
+        await next.query(`LISTEN ${channel}`);
+        client = next;
+        // A reconnection may have missed notifications: tell the listener to catch up.
+        onMessage('*');
+      };
+      await connect();
+      return async () => {
+        closed = true;
+        await client?.end().catch(() => undefined);
+      };
+    },
     poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     close: () => pool.end(),
   };
@@ -155,6 +183,9 @@ export async function createPgliteDatabase(dataDir: string | null): Promise<Data
       // One connection shared by every caller: settings are local to a transaction, always.
       const prelude = Object.entries(settings).map(([name, value]) => settingSql(name, value, true)).join('; ');
       return transaction(fn, prelude);
+    },
+    async listen(channel, onMessage) {
+      return db.listen(channel, onMessage);
     },
     poolStats: () => ({ total: 1, idle: waiting === 0 ? 1 : 0, waiting }),
     close: () => db.close(),

@@ -5,7 +5,14 @@ import { replicatedCollection } from '../collections.js';
 import type { PullResponse, PushResponse, SyncCheckpoint, SyncDocument } from '../protocol.js';
 
 /** The subset of fetch we use: injected, so this module needs neither DOM nor Node types. */
-export type FetchLike = (url: string, init?: { method?: string; headers?: Record<string, string>; body?: string }) => Promise<{ status: number; ok: boolean; json(): Promise<unknown> }>;
+export type FetchLike = (
+  url: string,
+  init?: { method?: string; headers?: Record<string, string>; body?: string; signal?: unknown },
+) => Promise<{ status: number; ok: boolean; json(): Promise<unknown>; body?: AsyncIterable<Uint8Array> | null }>;
+
+type AbortLike = { signal: unknown; abort(): void };
+/** AbortController exists in Node and browsers alike; this environment has neither's types. */
+const AbortControllerLike = (globalThis as unknown as { AbortController: new () => AbortLike }).AbortController;
 
 export type SyncStatus = {
   online: boolean;
@@ -25,8 +32,10 @@ export type SyncOptions = {
   collections: string[];
   /** Milliseconds between retries after a failure. */
   retryTime?: number;
-  /** How often to ask the cloud for changes while online. */
+  /** Safety net: how often to ask for changes even if the live stream said nothing. */
   pollInterval?: number;
+  /** Listen to the cloud's live stream (server-sent events): changes arrive at once. */
+  live?: boolean;
   setInterval: (fn: () => void, ms: number) => unknown;
   clearInterval: (handle: unknown) => void;
 };
@@ -117,13 +126,47 @@ export function startSync(options: SyncOptions): SyncHandle {
     states.push(state as RxReplicationState<unknown, SyncCheckpoint>);
   }
 
-  // Ask for changes regularly while running; RxDB pulls from the last checkpoint on RESYNC.
-  const timer = options.setInterval(() => resync.next('RESYNC'), options.pollInterval ?? 1_000);
-
+  // RxDB pulls from the last checkpoint on every RESYNC: from the live stream, and on a timer.
+  const timer = options.setInterval(() => resync.next('RESYNC'), options.pollInterval ?? 30_000);
+  const abort = new AbortControllerLike();
   let stopped: Promise<void> | null = null;
+
+  async function listenLive(): Promise<void> {
+    while (!stopped) {
+      try {
+        const response = await options.fetch(`${options.baseUrl}/api/sync/stream`, {
+          headers: { authorization: `Device ${options.credential}`, accept: 'text/event-stream' },
+          signal: abort.signal,
+        });
+        if (response.status === 401) {
+          await call('/api/devices/me').catch(() => undefined); // sets the revoked status and stops
+          return;
+        }
+        if (!response.ok || !response.body) throw new Error(`stream HTTP ${response.status}`);
+        let pending = '';
+        for await (const chunk of response.body) {
+          // The stream carries ASCII only ("data: RESYNC"), so bytes map to characters directly.
+          pending += String.fromCharCode(...chunk);
+          let end: number;
+          while ((end = pending.indexOf('\n\n')) >= 0) {
+            const event = pending.slice(0, end);
+            pending = pending.slice(end + 2);
+            if (event.includes('data: RESYNC')) resync.next('RESYNC');
+          }
+        }
+      } catch {
+        if (stopped) return;
+        update({ online: false });
+      }
+      if (!stopped) await new Promise<void>((resolve) => { const t = options.setInterval(() => { options.clearInterval(t); resolve(); }, options.retryTime ?? 5_000); });
+    }
+  }
+  if (options.live !== false) void listenLive();
+
   function stop(): Promise<void> {
     stopped ??= (async () => {
       options.clearInterval(timer);
+      abort.abort();
       await Promise.all(states.map((s) => s.cancel()));
     })();
     return stopped;

@@ -22,6 +22,9 @@ export async function nextSequence(tx: SqlClient, tenantId: string, count: numbe
   return rows[0]!.value - count + 1;
 }
 
+/** The PostgreSQL channel on which every committed write announces its tenant. */
+export const CHANGES_CHANNEL = 'afrigest_changes';
+
 /** Facts are born once and never edited: a second write of the same id changes nothing. */
 export const FACT_TABLES: ReadonlySet<ReplicatedCollectionName> = new Set(['sales', 'returns', 'stock_movements', 'cash_session_events']);
 
@@ -52,6 +55,8 @@ export async function writeDocuments(tx: SqlClient, tenantId: string, table: Rep
     ],
   );
   const written = rows.map((r) => r.id);
+  // Delivered on commit only, to every API instance listening: their tills then pull.
+  if (written.length > 0) await tx.query(`SELECT pg_notify('${CHANGES_CHANNEL}', $1)`, [tenantId]);
   if (table === 'stock_movements' && written.length > 0) {
     const fresh = new Set(written);
     await tx.query(

@@ -8,7 +8,30 @@ import { defineRoute, type RouteDef } from '../http/route.js';
 const collectionParams = z.object({ collection: z.enum(REPLICATED_COLLECTIONS.map((c) => c.name) as [string, ...string[]]) });
 
 /** Replication endpoints of the tills, authenticated by their device credential. */
+const HEARTBEAT_MS = 25_000;
+
 export const syncRoutes: RouteDef[] = [
+  defineRoute({
+    method: 'get',
+    path: '/api/sync/stream',
+    summary: 'Réplication : flux en direct (server-sent events), RESYNC à chaque changement',
+    tags: ['sync'],
+    access: { kind: 'device' },
+    handler: async ({ device, services, req, res }) => {
+      const tenantId = device!.tenantId;
+      res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
+      const resync = () => res.write('data: RESYNC\n\n');
+      // After every (re)connection the till catches up from its checkpoint.
+      resync();
+      const unsubscribe = await services.changes.subscribe(tenantId, resync, () => res.end());
+      const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
+      req.on('close', () => {
+        clearInterval(heartbeat);
+        unsubscribe();
+      });
+      return undefined;
+    },
+  }),
   defineRoute({
     method: 'get',
     path: '/api/sync/:collection/pull',
