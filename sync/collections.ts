@@ -7,23 +7,29 @@ export type OwnershipRule = 'fact' | 'cloud-owned' | 'shared-lww';
 
 export type ReplicatedCollection = {
   name: string;
+  /** The cloud table holding it (the collection's name unless it would clash). */
+  table: string;
   rule: OwnershipRule;
   /** Boutique-scoped documents reach only the tills of their boutique. */
   boutiqueScoped: boolean;
 };
 
 export const REPLICATED_COLLECTIONS = [
-  { name: 'products', rule: 'cloud-owned', boutiqueScoped: false },
-  { name: 'categories', rule: 'cloud-owned', boutiqueScoped: false },
-  { name: 'settings', rule: 'cloud-owned', boutiqueScoped: false },
-  { name: 'sales', rule: 'fact', boutiqueScoped: true },
-  { name: 'returns', rule: 'fact', boutiqueScoped: true },
-  { name: 'stock_movements', rule: 'fact', boutiqueScoped: true },
-  { name: 'cash_session_events', rule: 'fact', boutiqueScoped: true },
-  { name: 'customers', rule: 'shared-lww', boutiqueScoped: false },
+  { name: 'products', table: 'products', rule: 'cloud-owned', boutiqueScoped: false },
+  { name: 'categories', table: 'categories', rule: 'cloud-owned', boutiqueScoped: false },
+  { name: 'settings', table: 'settings', rule: 'cloud-owned', boutiqueScoped: false },
+  // The till's view of the staff (offline-login verifiers, never the online password hash),
+  // projected from the cloud's users table whenever a user or a password changes.
+  { name: 'users', table: 'till_users', rule: 'cloud-owned', boutiqueScoped: false },
+  { name: 'sales', table: 'sales', rule: 'fact', boutiqueScoped: true },
+  { name: 'returns', table: 'returns', rule: 'fact', boutiqueScoped: true },
+  { name: 'stock_movements', table: 'stock_movements', rule: 'fact', boutiqueScoped: true },
+  { name: 'cash_session_events', table: 'cash_session_events', rule: 'fact', boutiqueScoped: true },
+  { name: 'customers', table: 'customers', rule: 'shared-lww', boutiqueScoped: false },
 ] as const satisfies readonly ReplicatedCollection[];
 
 export type ReplicatedCollectionName = (typeof REPLICATED_COLLECTIONS)[number]['name'];
+export type ReplicatedTable = (typeof REPLICATED_COLLECTIONS)[number]['table'];
 
 export function replicatedCollection(name: string): ReplicatedCollection | undefined {
   return REPLICATED_COLLECTIONS.find((c) => c.name === name);

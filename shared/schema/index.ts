@@ -4,6 +4,7 @@ import { productSchema } from './products.js';
 import { saleSchema } from './sales.js';
 import { settingsSchema } from './settings.js';
 import { stockMovementSchema } from './stock-movements.js';
+import { tillUserSchema } from './users.js';
 
 export type { Category } from './categories.js';
 export type { Customer } from './customers.js';
@@ -11,12 +12,14 @@ export type { Product } from './products.js';
 export type { Sale, SaleLine, Tender } from './sales.js';
 export type { Settings } from './settings.js';
 export type { StockMovement } from './stock-movements.js';
+export type { OfflineVerifier, TillUser } from './users.js';
 
 /** The till's collections, by the name the cloud's sync endpoints use. */
 export const TILL_COLLECTIONS = {
   products: { schema: productSchema },
   categories: { schema: categorySchema },
   settings: { schema: settingsSchema },
+  users: { schema: tillUserSchema },
   sales: { schema: saleSchema },
   stock_movements: { schema: stockMovementSchema },
   customers: { schema: customerSchema },

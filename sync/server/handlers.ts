@@ -1,4 +1,4 @@
-import type { ReplicatedCollection, ReplicatedCollectionName } from '../collections.js';
+import type { ReplicatedCollection, ReplicatedTable } from '../collections.js';
 import { syncDocumentSchema, type PullResponse, type PushResponse, type PushRow, type Rejection, type SyncDocument } from '../protocol.js';
 import { readChanges, readDocuments, writeDocuments, type SqlClient, type StoredRow } from './store.js';
 
@@ -30,7 +30,7 @@ export function contentOf(doc: Record<string, unknown>): string {
 }
 
 export async function pull(tx: SqlClient, scope: DeviceScope, collection: ReplicatedCollection, afterSeq: number, limit: number): Promise<PullResponse> {
-  const rows = await readChanges(tx, scope.tenantId, collection.name as ReplicatedCollectionName, afterSeq, limit, collection.boutiqueScoped ? scope.boutiqueId : null);
+  const rows = await readChanges(tx, scope.tenantId, collection.table as ReplicatedTable, afterSeq, limit, collection.boutiqueScoped ? scope.boutiqueId : null);
   return { documents: rows.map(asDocument), checkpoint: { seq: rows.at(-1)?.seq ?? afterSeq } };
 }
 
@@ -80,7 +80,7 @@ export async function push(tx: SqlClient, scope: DeviceScope, collection: Replic
     if ('rejection' in checked) rejected.push(checked.rejection);
     else candidates.push(checked.doc);
   }
-  const table = collection.name as ReplicatedCollectionName;
+  const table = collection.table as ReplicatedTable;
   const stored = await readDocuments(tx, scope.tenantId, table, candidates.map((d) => d.id));
   const conflicts: SyncDocument[] = [];
   const toWrite: Array<SyncDocument & { boutiqueId?: string | null }> = [];

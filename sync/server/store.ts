@@ -1,4 +1,4 @@
-import type { ReplicatedCollectionName } from '../collections.js';
+import type { ReplicatedTable } from '../collections.js';
 
 /** What the handlers need of a database: the cloud passes its tenant-scoped transaction. */
 export type SqlClient = {
@@ -26,7 +26,7 @@ export async function nextSequence(tx: SqlClient, tenantId: string, count: numbe
 export const CHANGES_CHANNEL = 'afrigest_changes';
 
 /** Facts are born once and never edited: a second write of the same id changes nothing. */
-export const FACT_TABLES: ReadonlySet<ReplicatedCollectionName> = new Set(['sales', 'returns', 'stock_movements', 'cash_session_events']);
+export const FACT_TABLES: ReadonlySet<ReplicatedTable> = new Set(['sales', 'returns', 'stock_movements', 'cash_session_events']);
 
 /** Collection names are table names; only names from our own list ever reach SQL. */
 
@@ -36,7 +36,7 @@ export const FACT_TABLES: ReadonlySet<ReplicatedCollectionName> = new Set(['sale
  * caller compares contents). Returns the ids actually written. New stock movements move the
  * materialised stock total in the same transaction.
  */
-export async function writeDocuments(tx: SqlClient, tenantId: string, table: ReplicatedCollectionName, docs: StoredDocument[]): Promise<string[]> {
+export async function writeDocuments(tx: SqlClient, tenantId: string, table: ReplicatedTable, docs: StoredDocument[]): Promise<string[]> {
   if (docs.length === 0) return [];
   const first = await nextSequence(tx, tenantId, docs.length);
   const onConflict = FACT_TABLES.has(table)
@@ -74,7 +74,7 @@ export async function writeDocuments(tx: SqlClient, tenantId: string, table: Rep
 
 export type StoredRow = { id: string; seq: number; deleted: boolean; doc: Record<string, unknown> };
 
-export async function readDocuments(tx: SqlClient, tenantId: string, table: ReplicatedCollectionName, ids: string[]): Promise<Map<string, StoredRow>> {
+export async function readDocuments(tx: SqlClient, tenantId: string, table: ReplicatedTable, ids: string[]): Promise<Map<string, StoredRow>> {
   const { rows } = await tx.query<StoredRow>(
     `SELECT id, seq, deleted, doc FROM ${table} WHERE tenant_id = $1 AND id = ANY($2::text[])`,
     [tenantId, ids],
@@ -86,7 +86,7 @@ export async function readDocuments(tx: SqlClient, tenantId: string, table: Repl
  * Changes after `afterSeq`, in sequence order. Boutique-scoped collections give a till its own
  * boutique's documents only.
  */
-export async function readChanges(tx: SqlClient, tenantId: string, table: ReplicatedCollectionName, afterSeq: number, limit: number, boutiqueId: string | null): Promise<StoredRow[]> {
+export async function readChanges(tx: SqlClient, tenantId: string, table: ReplicatedTable, afterSeq: number, limit: number, boutiqueId: string | null): Promise<StoredRow[]> {
   const { rows } = await tx.query<StoredRow>(
     `SELECT id, seq, deleted, doc FROM ${table}
      WHERE tenant_id = $1 AND seq > $2 AND ($3::text IS NULL OR boutique_id = $3)

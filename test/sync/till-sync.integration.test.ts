@@ -10,7 +10,7 @@ import { TILL_COLLECTIONS } from '../../shared/schema/index.js';
 import { startSync, type FetchLike, type SyncHandle } from '../../sync/client/replication.js';
 import { writeDocuments } from '../../sync/server/store.js';
 
-const TILL = ['products', 'categories', 'settings', 'sales', 'stock_movements', 'customers'];
+const TILL = ['products', 'categories', 'settings', 'users', 'sales', 'stock_movements', 'customers'];
 
 async function waitFor(check: () => Promise<boolean> | boolean, timeoutMs: number): Promise<number> {
   const started = Date.now();
@@ -61,6 +61,7 @@ describe('a till and the cloud', () => {
     const handle = sync();
     await handle.awaitInSync();
     expect(await db.collections.products!.count().exec()).toBe(243);
+    expect((await db.collections.users!.find().exec()).map((u) => u.email).sort()).toEqual(['dg@demo.local', 'employe@demo.local', 'pdg@demo.local']);
     const cloudSales = await api.services.databases.withTenant(api.demoTenantId, async (tx) => (await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM sales WHERE doc->>'deviceId' = $1`, [deviceId])).rows[0]!.n);
     expect(cloudSales).toBe(200);
     expect(handle.status()).toMatchObject({ online: true, revoked: false, lastError: null });

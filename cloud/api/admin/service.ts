@@ -2,6 +2,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { Databases } from '../../db/tenancy.js';
 import { hashPassword, temporaryPassword } from '../auth/passwords.js';
 import { conflict } from '../http/errors.js';
+import { offlineVerifier, publishTillUser } from '../users/till-users.js';
 
 export type ProvisionInput = {
   code: string;
@@ -33,12 +34,14 @@ export async function provisionTenant(databases: Databases, input: ProvisionInpu
   const password = input.owner.password ?? temporaryPassword();
   const passwordHash = await hashPassword(password);
   const ownerId = uuidv7();
-  await databases.withTenant(tenantId, (tx) =>
-    tx.query(
+  const verifier = await offlineVerifier(password);
+  await databases.withTenant(tenantId, async (tx) => {
+    await tx.query(
       `INSERT INTO users (tenant_id, id, email, name, role, password_hash, must_change_password) VALUES ($1, $2, $3, $4, 'pdg', $5, $6)`,
       [tenantId, ownerId, input.owner!.email, input.owner!.name, passwordHash, !input.owner!.password],
-    ),
-  );
+    );
+    await publishTillUser(tx, tenantId, ownerId, verifier);
+  });
   return {
     tenantId,
     code: input.code,

@@ -4,6 +4,7 @@ import type { Queryable } from '../../db/database.js';
 import { AppError, badRequest, unauthenticated } from '../http/errors.js';
 import type { UserPrincipal } from '../http/principal.js';
 import type { Services, Tenant } from '../services.js';
+import { offlineVerifier, publishTillUser } from '../users/till-users.js';
 import { decoyHash, hashPassword, isStrongEnough, verifyPassword } from './passwords.js';
 import * as repo from './repository.js';
 import type { SessionUser } from './schemas.js';
@@ -150,7 +151,13 @@ export async function changePassword(services: Services, user: UserPrincipal, in
   if (!isStrongEnough(input.newPassword) || input.newPassword === input.currentPassword) throw badRequest('PASSWORD_TOO_WEAK');
   const hash = await hashPassword(input.newPassword);
   if (account.kind === 'platform') await repo.setPassword(services.databases.master, 'platform', user.tenantId, account.id, hash, false);
-  else await services.databases.withTenant(user.tenantId, (tx) => repo.setPassword(tx, 'tenant', user.tenantId, account.id, hash, false));
+  else {
+    const verifier = await offlineVerifier(input.newPassword);
+    await services.databases.withTenant(user.tenantId, async (tx) => {
+      await repo.setPassword(tx, 'tenant', user.tenantId, account.id, hash, false);
+      await publishTillUser(tx, user.tenantId, account.id, verifier);
+    });
+  }
   // Every other session of this person ends: a changed password must lock out whoever had the old one.
   await repo.revokeUserSessions(services.databases.master, account.kind === 'platform' ? null : user.tenantId, account.id, 'password changed');
   return issueSession(services, services.databases.master, { ...account, must_change_password: false }, tenant, uuidv7());

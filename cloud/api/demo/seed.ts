@@ -4,6 +4,7 @@ import { hashPassword } from '../auth/passwords.js';
 import { provisionTenant } from '../admin/service.js';
 import { writeDocuments } from '../../../sync/server/store.js';
 import { searchForm } from '../../../shared/text.js';
+import { offlineVerifier, publishTillUser } from '../users/till-users.js';
 import { DEMO_CATEGORIES, demoCatalogue } from './catalogue.js';
 
 export const DEMO_TENANT = 'demo';
@@ -45,10 +46,12 @@ export async function seedDemo(databases: Databases): Promise<{ created: boolean
       { email: DEMO_USERS.employee.email, name: 'Ibrahima Sow', role: 'employee', boutiqueIds: [boutiques[0]!.id] },
     ];
     for (const u of staff) {
+      const id = uuidv7();
       await tx.query(
         `INSERT INTO users (tenant_id, id, email, name, role, boutique_ids, password_hash) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-        [tenantId, uuidv7(), u.email, u.name, u.role, u.boutiqueIds, staffHash],
+        [tenantId, id, u.email, u.name, u.role, u.boutiqueIds, staffHash],
       );
+      await publishTillUser(tx, tenantId, id, await offlineVerifier(DEMO_USERS.pdg.password));
     }
   });
   await seedCatalogue(databases, tenantId, boutiques.map((b) => b.id));

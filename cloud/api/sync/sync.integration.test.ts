@@ -1,3 +1,4 @@
+import { scryptSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { v7 as uuidv7 } from 'uuid';
 import { DEMO_USERS, startTestApi, type TestApi } from '../test-support.js';
@@ -128,6 +129,27 @@ describe('sync endpoints', () => {
     expect(late.body.conflicts[0]).toMatchObject({ name: 'Awa Bah Diallo', phone: '620000002' });
     const stored = (await pullAll(tillA, 'customers')).find((c) => c.id === id);
     expect(stored).toMatchObject({ name: 'Awa Bah Diallo', phone: '620000002' });
+  });
+
+  it('gives tills the staff with offline verifiers, never the online password hash, and follows changes', async () => {
+    const staff = await pullAll(tillA, 'users');
+    const employee = staff.find((u) => u.email === DEMO_USERS.employee.email)!;
+    expect(employee).toMatchObject({ role: 'employee', active: true, _deleted: false });
+    expect(JSON.stringify(staff)).not.toContain('argon2');
+    const verifier = employee.offlineVerifier as { salt: string; N: number; r: number; p: number; keyLength: number; hash: string };
+    const derive = (password: string) => scryptSync(password, Buffer.from(verifier.salt, 'base64'), verifier.keyLength, { N: verifier.N, r: verifier.r, p: verifier.p }).toString('base64');
+    expect(derive(DEMO_USERS.employee.password)).toBe(verifier.hash);
+    expect(derive('mauvais')).not.toBe(verifier.hash);
+
+    const admin = (await api.login(DEMO_USERS.admin.email, DEMO_USERS.admin.password)).accessToken;
+    const reset = await api.call('post', `/api/tenants/${api.demoTenantId}/users/${employee.id}/reset-password`, { token: admin, body: { reason: 'oubli signalé par la gérante' } });
+    const after = (await pullAll(tillA, 'users')).find((u) => u.id === employee.id)!;
+    const next = after.offlineVerifier as typeof verifier;
+    expect(scryptSync(reset.body.temporaryPassword, Buffer.from(next.salt, 'base64'), next.keyLength, { N: next.N, r: next.r, p: next.p }).toString('base64')).toBe(next.hash);
+
+    await api.call('post', `/api/tenants/${api.demoTenantId}/users/${employee.id}/anonymise`, { token: pdg });
+    const gone = (await pullAll(tillA, 'users')).filter((u) => u.id === employee.id).at(-1)!;
+    expect(gone).toMatchObject({ _deleted: true, offlineVerifier: null });
   });
 
   it('stops a revoked till at its next call', async () => {

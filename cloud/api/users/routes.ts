@@ -6,6 +6,7 @@ import { revokeUserSessions } from '../auth/repository.js';
 import { email } from '../auth/schemas.js';
 import { badRequest, conflict, forbidden, notFound } from '../http/errors.js';
 import { defineRoute, idParam, tenantIdParam, type RouteDef } from '../http/route.js';
+import { offlineVerifier, publishTillUser } from './till-users.js';
 
 const tenantParams = z.object({ tenantId: tenantIdParam });
 const userParams = z.object({ tenantId: tenantIdParam, userId: idParam });
@@ -72,6 +73,7 @@ export const userRoutes: RouteDef[] = [
         [params.tenantId, id, body.email, body.name, body.phone, body.role, body.boutiqueIds, await hashPassword(password), body.password === undefined],
       );
       if (!rows[0]) throw conflict('EMAIL_TAKEN');
+      await publishTillUser(tx, params.tenantId, id, await offlineVerifier(password));
       audit.target = id;
       audit.details = { role: body.role };
       return { user: rows[0], ...(body.password === undefined ? { temporaryPassword: password } : {}) };
@@ -94,6 +96,7 @@ export const userRoutes: RouteDef[] = [
         [params.tenantId, params.userId, body.name ?? null, body.phone ?? null, body.role ?? null, body.boutiqueIds ?? null, body.active ?? null],
       );
       if (!rows[0]) throw notFound('USER_NOT_FOUND');
+      await publishTillUser(tx, params.tenantId, params.userId);
       audit.target = params.userId;
       audit.details = { changed: Object.keys(body) };
       return { user: rows[0] };
@@ -116,6 +119,7 @@ export const userRoutes: RouteDef[] = [
         [params.tenantId, params.userId],
       );
       if (!rows[0]) throw notFound('USER_NOT_FOUND');
+      await publishTillUser(tx, params.tenantId, params.userId);
       afterCommit(() => revokeUserSessions(services.databases.master, params.tenantId, params.userId, 'anonymised'));
       audit.target = params.userId;
       return { user: rows[0] };
@@ -138,6 +142,7 @@ export const userRoutes: RouteDef[] = [
         [params.tenantId, params.userId, await hashPassword(password)],
       );
       if (rowCount === 0) throw notFound('USER_NOT_FOUND');
+      await publishTillUser(tx, params.tenantId, params.userId, await offlineVerifier(password));
       afterCommit(() => revokeUserSessions(services.databases.master, params.tenantId, params.userId, 'forced reset'));
       audit.target = params.userId;
       audit.details = { reason: body.reason };

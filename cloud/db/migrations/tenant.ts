@@ -191,4 +191,24 @@ export const tenantMigrations: Migration[] = [
       await db.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON sync_rejections TO ${APP_ROLE}; GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${APP_ROLE};`);
     },
   },
+  {
+    name: '0004_till_users',
+    up: async (db) => {
+      await db.query(`
+        CREATE TABLE till_users (
+          tenant_id text NOT NULL,
+          id text NOT NULL,
+          boutique_id text,
+          seq bigint NOT NULL,
+          deleted boolean NOT NULL DEFAULT false,
+          doc jsonb NOT NULL,
+          updated_at timestamptz NOT NULL DEFAULT now(),
+          PRIMARY KEY (tenant_id, id)
+        );
+        CREATE INDEX till_users_seq ON till_users (tenant_id, seq);
+      `);
+      await db.query(tenantIsolation('till_users'));
+      await db.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON till_users TO ${APP_ROLE};`);
+    },
+  },
 ];
