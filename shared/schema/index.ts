@@ -1,14 +1,18 @@
+import { cashSessionEventSchema } from './cash-session-events.js';
 import { categorySchema } from './categories.js';
 import { customerSchema } from './customers.js';
 import { productSchema } from './products.js';
+import { returnSchema } from './returns.js';
 import { saleSchema } from './sales.js';
 import { settingsSchema } from './settings.js';
 import { stockMovementSchema } from './stock-movements.js';
 import { tillUserSchema } from './users.js';
 
+export type { CashSessionEvent } from './cash-session-events.js';
 export type { Category } from './categories.js';
 export type { Customer } from './customers.js';
 export type { Product } from './products.js';
+export type { Return } from './returns.js';
 export type { Sale, SaleLine, Tender } from './sales.js';
 export type { Settings } from './settings.js';
 export type { StockMovement } from './stock-movements.js';
@@ -21,6 +25,8 @@ export const TILL_COLLECTIONS = {
   settings: { schema: settingsSchema },
   users: { schema: tillUserSchema },
   sales: { schema: saleSchema },
+  returns: { schema: returnSchema },
   stock_movements: { schema: stockMovementSchema },
+  cash_session_events: { schema: cashSessionEventSchema },
   customers: { schema: customerSchema },
 } as const;

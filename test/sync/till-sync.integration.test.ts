@@ -10,7 +10,7 @@ import { TILL_COLLECTIONS } from '../../shared/schema/index.js';
 import { startSync, type FetchLike, type SyncHandle } from '../../sync/client/replication.js';
 import { writeDocuments } from '../../sync/server/store.js';
 
-const TILL = ['products', 'categories', 'settings', 'users', 'sales', 'stock_movements', 'customers'];
+const TILL = ['products', 'categories', 'settings', 'users', 'sales', 'returns', 'stock_movements', 'cash_session_events', 'customers'];
 
 async function waitFor(check: () => Promise<boolean> | boolean, timeoutMs: number): Promise<number> {
   const started = Date.now();

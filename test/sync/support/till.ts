@@ -3,7 +3,7 @@ import { getRxStorageSQLite } from '../../../desktop/core/db/index.js';
 import { TILL_COLLECTIONS } from '../../../shared/schema/index.js';
 import { startSync, type FetchLike, type SyncHandle } from '../../../sync/client/replication.js';
 
-export const TILL_SYNCED = ['products', 'categories', 'settings', 'users', 'sales', 'stock_movements', 'customers'];
+export const TILL_SYNCED = ['products', 'categories', 'settings', 'users', 'sales', 'returns', 'stock_movements', 'cash_session_events', 'customers'];
 
 export async function openTill(directory: string): Promise<RxDatabase> {
   const db = await createRxDatabase({ name: 'till', storage: getRxStorageSQLite({ directory }), multiInstance: false });
