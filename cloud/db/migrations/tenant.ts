@@ -27,6 +27,28 @@ export function tenantIsolation(table: string): string {
   `;
 }
 
+/**
+ * A replicated collection's table: the document as the tills know it (jsonb), the columns the
+ * cloud filters on, and `seq`, the tenant's change sequence assigned in commit order (see
+ * sync/server/store.ts), which sync pulls by.
+ */
+function documentTable(table: string): string {
+  return `
+    CREATE TABLE ${table} (
+      tenant_id text NOT NULL,
+      id text NOT NULL,
+      boutique_id text,
+      seq bigint NOT NULL,
+      deleted boolean NOT NULL DEFAULT false,
+      doc jsonb NOT NULL,
+      updated_at timestamptz NOT NULL DEFAULT now(),
+      PRIMARY KEY (tenant_id, id)
+    );
+    CREATE INDEX ${table}_seq ON ${table} (tenant_id, seq);
+    CREATE INDEX ${table}_boutique ON ${table} (tenant_id, boutique_id, seq);
+  `;
+}
+
 export const tenantMigrations: Migration[] = [
   {
     name: '0001_accounts',
@@ -124,31 +146,13 @@ export const tenantMigrations: Migration[] = [
   {
     name: '0002_documents',
     up: async (db) => {
-      // One table per replicated collection: the document as the tills know it (jsonb), plus the
-      // columns the cloud filters on. `seq` is the tenant's change sequence, assigned in commit
-      // order (see documents.ts), which is what sync pulls by.
       await db.query(`
         CREATE TABLE tenant_sequences (
           tenant_id text PRIMARY KEY,
           value bigint NOT NULL DEFAULT 0
         );
       `);
-      for (const table of DOCUMENT_TABLES) {
-        await db.query(`
-          CREATE TABLE ${table} (
-            tenant_id text NOT NULL,
-            id text NOT NULL,
-            boutique_id text,
-            seq bigint NOT NULL,
-            deleted boolean NOT NULL DEFAULT false,
-            doc jsonb NOT NULL,
-            updated_at timestamptz NOT NULL DEFAULT now(),
-            PRIMARY KEY (tenant_id, id)
-          );
-          CREATE INDEX ${table}_seq ON ${table} (tenant_id, seq);
-          CREATE INDEX ${table}_boutique ON ${table} (tenant_id, boutique_id, seq);
-        `);
-      }
+      for (const table of DOCUMENT_TABLES) await db.query(documentTable(table));
       await db.query(`
         CREATE UNIQUE INDEX products_barcode ON products (tenant_id, (doc->>'barcode')) WHERE NOT deleted;
         CREATE INDEX sales_created ON sales (tenant_id, boutique_id, (doc->>'createdAt'));
@@ -194,19 +198,7 @@ export const tenantMigrations: Migration[] = [
   {
     name: '0004_till_users',
     up: async (db) => {
-      await db.query(`
-        CREATE TABLE till_users (
-          tenant_id text NOT NULL,
-          id text NOT NULL,
-          boutique_id text,
-          seq bigint NOT NULL,
-          deleted boolean NOT NULL DEFAULT false,
-          doc jsonb NOT NULL,
-          updated_at timestamptz NOT NULL DEFAULT now(),
-          PRIMARY KEY (tenant_id, id)
-        );
-        CREATE INDEX till_users_seq ON till_users (tenant_id, seq);
-      `);
+      await db.query(documentTable('till_users'));
       await db.query(tenantIsolation('till_users'));
       await db.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON till_users TO ${APP_ROLE};`);
     },
