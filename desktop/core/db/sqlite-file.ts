@@ -1,10 +1,13 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { StorageOpenError } from './errors.js';
 
-/** Bumped when the layout of our tables changes; a file from a newer app is refused, not guessed at. */
-export const FILE_FORMAT = 1;
+/**
+ * Bumped when the layout of our tables changes; a file in another format is refused, not guessed
+ * at. 2: index columns are exactly the schema's indexes, cleanup has a partial index.
+ */
+export const FILE_FORMAT = 2;
 
 export type SqliteFile = { db: Database.Database; path: string; refs: number };
 
@@ -40,12 +43,16 @@ export function acquireFile(directory: string, databaseName: string): SqliteFile
     db.pragma('busy_timeout = 5000');
     const integrity = db.pragma('quick_check', { simple: true });
     if (integrity !== 'ok') throw new StorageOpenError('STORAGE_CORRUPT', path, String(integrity));
+    const tables = db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'table'`).pluck().all() as string[];
+    // Someone else's SQLite file under our name: writing our tables into it would be a mess to undo.
+    if (tables.length > 0 && !tables.includes('afrigest_meta')) throw new StorageOpenError('STORAGE_NOT_OURS', path);
     db.exec(`CREATE TABLE IF NOT EXISTS afrigest_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`);
     db.exec(`CREATE TABLE IF NOT EXISTS afrigest_collections (
       name TEXT NOT NULL, version INTEGER NOT NULL, schema_hash TEXT NOT NULL, PRIMARY KEY (name, version))`);
     const format = db.prepare(`SELECT value FROM afrigest_meta WHERE key = 'format'`).pluck().get() as string | undefined;
     if (format === undefined) db.prepare(`INSERT INTO afrigest_meta (key, value) VALUES ('format', ?)`).run(String(FILE_FORMAT));
-    else if (Number(format) !== FILE_FORMAT) throw new StorageOpenError('STORAGE_FORMAT_UNKNOWN', path, `format ${format}`);
+    else if (Number(format) < FILE_FORMAT) throw new StorageOpenError('STORAGE_FORMAT_OLD', path, `format ${format}`);
+    else if (Number(format) > FILE_FORMAT) throw new StorageOpenError('STORAGE_FORMAT_UNKNOWN', path, `format ${format}`);
   } catch (error) {
     db.close();
     if (error instanceof StorageOpenError) throw error;
@@ -60,8 +67,11 @@ export function acquireFile(directory: string, databaseName: string): SqliteFile
 
 export function releaseFile(file: SqliteFile): void {
   file.refs--;
-  if (file.refs === 0) {
-    open.delete(file.path);
-    file.db.close();
-  }
+  if (file.refs > 0) return;
+  open.delete(file.path);
+  // RxDB's database remove() drops every collection: then the file itself goes too, so a removed
+  // database leaves nothing behind. A file that still holds a collection is never deleted.
+  const empty = (file.db.prepare(`SELECT count(*) FROM afrigest_collections`).pluck().get() as number) === 0;
+  file.db.close();
+  if (empty) for (const suffix of ['', '-wal', '-shm']) rmSync(`${file.path}${suffix}`, { force: true });
 }

@@ -31,7 +31,6 @@ import { acquireFile, releaseFile, type SqliteFile } from './sqlite-file.js';
 export type SQLiteStorageSettings = { directory: string };
 export type SQLiteInternals = { file: SqliteFile; table: string };
 
-type Row = { id: string; data: string };
 type IndexColumn = { column: string; fields: string[]; indexable: (doc: RxDocumentData<unknown>) => string };
 
 /** Change events of one collection, shared by every instance on it in this process. */
@@ -47,6 +46,12 @@ function schemaHash(schema: RxJsonSchema<unknown>): string {
 
 const JSON_IDS = `SELECT value FROM json_each(?)`;
 
+function sameFields(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((field, i) => field === b[i]);
+}
+
+type Categorized<RxDocType> = ReturnType<typeof categorizeBulkWriteRows<RxDocType>>;
+
 export class RxStorageInstanceSQLite<RxDocType> implements RxStorageInstance<RxDocType, SQLiteInternals, Record<string, never>, RxStorageDefaultCheckpoint> {
   readonly primaryPath: StringKeys<RxDocumentData<RxDocType>>;
   readonly databaseName: string;
@@ -57,10 +62,14 @@ export class RxStorageInstanceSQLite<RxDocType> implements RxStorageInstance<RxD
   private closed = false;
   private readonly db: Database.Database;
   private readonly columns: IndexColumn[];
+  private readonly changesColumn: IndexColumn;
+  private readonly writeTransaction: (rows: BulkWriteRow<RxDocType>[], context: string, blobBytes: Map<Blob, Buffer>) => Categorized<RxDocType>;
   private readonly changes: Subject<EventBulk<RxStorageChangeEvent<RxDocumentData<RxDocType>>, RxStorageDefaultCheckpoint>>;
   private readonly statements: {
+    byId: Database.Statement;
     byIds: Database.Statement;
-    upsert: Database.Statement;
+    insert: Database.Statement;
+    update: Database.Statement;
     changedSince: Database.Statement;
     cleanup: Database.Statement;
     attachmentPut: Database.Statement | null;
@@ -84,13 +93,15 @@ export class RxStorageInstanceSQLite<RxDocType> implements RxStorageInstance<RxD
     this.internals = { file, table };
 
     const indexes = (this.schema.indexes ?? []).map((index) => (Array.isArray(index) ? [...index] : [index]));
-    // The index cleanup() walks, as in RxDB's own storages.
-    indexes.push(['_deleted', '_meta.lwt', this.primaryPath]);
+    // RxDB's filled schemas carry this index; getChangedDocumentsSince pages by it.
+    const changesIndex = ['_meta.lwt', this.primaryPath];
+    if (!indexes.some((fields) => sameFields(fields, changesIndex))) indexes.push(changesIndex);
     this.columns = indexes.map((fields, i) => ({
       column: `i${i}`,
       fields,
       indexable: getIndexableStringMonad(this.schema, fields) as IndexColumn['indexable'],
     }));
+    this.changesColumn = this.columns.find((c) => sameFields(c.fields, changesIndex))!;
 
     this.ensureTables(table);
     const key = `${file.path}|${table}`;
@@ -101,17 +112,20 @@ export class RxStorageInstanceSQLite<RxDocType> implements RxStorageInstance<RxD
     const columnList = this.columns.map((c) => c.column);
     const attachments = this.schema.attachments ? `a_${table}` : null;
     this.statements = {
-      byIds: this.db.prepare(`SELECT id, data FROM ${table} WHERE id IN (${JSON_IDS})`),
-      upsert: this.db.prepare(
-        `INSERT INTO ${table} (id, data, deleted, lwt, ${columnList.join(', ')}) VALUES (?, ?, ?, ?, ${columnList.map(() => '?').join(', ')})
-         ON CONFLICT (id) DO UPDATE SET data = excluded.data, deleted = excluded.deleted, lwt = excluded.lwt, ${columnList.map((c) => `${c} = excluded.${c}`).join(', ')}`,
-      ),
-      changedSince: this.db.prepare(`SELECT id, data FROM ${table} WHERE lwt > ? OR (lwt = ? AND id > ?) ORDER BY lwt, id LIMIT ?`),
-      cleanup: this.db.prepare(`DELETE FROM ${table} WHERE deleted = 1 AND lwt < ?`),
+      // Only the JSON is read back: the id is in it, and fewer columns mean fewer JS objects.
+      byId: this.db.prepare(`SELECT data FROM ${table} WHERE id = ?`).pluck(),
+      byIds: this.db.prepare(`SELECT data FROM ${table} WHERE id IN (${JSON_IDS})`).pluck(),
+      insert: this.db.prepare(`INSERT INTO ${table} (id, data, deleted, lwt, ${columnList.join(', ')}) VALUES (?, ?, ?, ?, ${columnList.map(() => '?').join(', ')})`),
+      update: this.db.prepare(`UPDATE ${table} SET data = ?, deleted = ?, lwt = ?, ${columnList.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`),
+      changedSince: this.db.prepare(`SELECT data FROM ${table} WHERE ${this.changesColumn.column} > ? ORDER BY ${this.changesColumn.column} LIMIT ?`).pluck(),
+      // Same bound as RxDB's memory storage: deleted at or before the limit.
+      cleanup: this.db.prepare(`DELETE FROM ${table} WHERE deleted = 1 AND lwt <= ?`),
       attachmentPut: attachments ? this.db.prepare(`INSERT OR REPLACE INTO ${attachments} (doc_id, attachment_id, digest, type, data) VALUES (?, ?, ?, ?, ?)`) : null,
       attachmentDelete: attachments ? this.db.prepare(`DELETE FROM ${attachments} WHERE doc_id = ? AND attachment_id = ?`) : null,
       attachmentGet: attachments ? this.db.prepare(`SELECT digest, type, data FROM ${attachments} WHERE doc_id = ? AND attachment_id = ?`) : null,
     };
+    // One transaction function for the instance's life: better-sqlite3 builds it once.
+    this.writeTransaction = this.db.transaction((rows: BulkWriteRow<RxDocType>[], context: string, blobBytes: Map<Blob, Buffer>) => this.writeRows(rows, context, blobBytes));
   }
 
   /** Creates the collection's tables, or checks that an existing one was made by the same schema. */
@@ -129,7 +143,8 @@ export class RxStorageInstanceSQLite<RxDocType> implements RxStorageInstance<RxD
       this.db.exec(`CREATE TABLE IF NOT EXISTS ${table} (
         id TEXT PRIMARY KEY NOT NULL, data TEXT NOT NULL, deleted INTEGER NOT NULL, lwt REAL NOT NULL,
         ${this.columns.map((c) => `${c.column} TEXT NOT NULL`).join(', ')})`);
-      this.db.exec(`CREATE INDEX IF NOT EXISTS ${table}_lwt ON ${table} (lwt, id)`);
+      // cleanup() only ever looks for deleted documents: a partial index keeps live ones out of it.
+      this.db.exec(`CREATE INDEX IF NOT EXISTS ${table}_purge ON ${table} (lwt) WHERE deleted = 1`);
       for (const c of this.columns) this.db.exec(`CREATE INDEX IF NOT EXISTS ${table}_${c.column} ON ${table} (${c.column})`);
       if (this.schema.attachments) {
         this.db.exec(`CREATE TABLE IF NOT EXISTS a_${table} (doc_id TEXT NOT NULL, attachment_id TEXT NOT NULL, digest TEXT NOT NULL, type TEXT NOT NULL, data BLOB NOT NULL, PRIMARY KEY (doc_id, attachment_id))`);
@@ -144,14 +159,23 @@ export class RxStorageInstanceSQLite<RxDocType> implements RxStorageInstance<RxD
 
   private documentsByIds(ids: string[]): Map<string, RxDocumentData<RxDocType>> {
     const found = new Map<string, RxDocumentData<RxDocType>>();
-    if (ids.length === 0) return found;
-    for (const row of this.statements.byIds.all(JSON.stringify(ids)) as Row[]) found.set(row.id, JSON.parse(row.data));
+    if (ids.length === 1) {
+      // A till's everyday write or lookup: one row by primary key, no JSON array to build.
+      const data = this.statements.byId.get(ids[0]) as string | undefined;
+      if (data !== undefined) found.set(ids[0]!, JSON.parse(data));
+    } else if (ids.length > 1) {
+      for (const data of this.statements.byIds.all(JSON.stringify(ids)) as string[]) {
+        const doc = JSON.parse(data) as RxDocumentData<RxDocType>;
+        found.set((doc as Record<string, unknown>)[this.primaryPath] as string, doc);
+      }
+    }
     return found;
   }
 
-  private writeDocument(doc: RxDocumentData<RxDocType>): void {
-    const values = this.columns.map((c) => c.indexable(doc as RxDocumentData<unknown>));
-    this.statements.upsert.run((doc as Record<string, unknown>)[this.primaryPath] as string, JSON.stringify(doc), doc._deleted ? 1 : 0, doc._meta.lwt, ...values);
+  private indexValues(doc: RxDocumentData<RxDocType>): string[] {
+    const values = new Array<string>(this.columns.length);
+    for (let i = 0; i < this.columns.length; i++) values[i] = this.columns[i]!.indexable(doc as RxDocumentData<unknown>);
+    return values;
   }
 
   async bulkWrite(documentWrites: BulkWriteRow<RxDocType>[], context: string): Promise<RxStorageBulkWriteResponse<RxDocType>> {
@@ -168,7 +192,7 @@ export class RxStorageInstanceSQLite<RxDocType> implements RxStorageInstance<RxD
     }
     // Read, decide and write in one synchronous SQLite transaction: nothing can slip in between,
     // and the commit (fsync'd, synchronous=FULL) happens before the promise resolves.
-    const categorized = this.db.transaction(() => this.writeRows(documentWrites, context, blobBytes))();
+    const categorized = this.writeTransaction(documentWrites, context, blobBytes);
     this.emit(categorized);
     return { error: categorized.errors };
   }
@@ -178,12 +202,17 @@ export class RxStorageInstanceSQLite<RxDocType> implements RxStorageInstance<RxD
    * with other collections of the same file, see atomic-write.ts). Emits nothing: call `emit`
    * after the commit.
    */
-  writeRows(documentWrites: BulkWriteRow<RxDocType>[], context: string, blobBytes: Map<Blob, Buffer> = new Map()) {
+  writeRows(documentWrites: BulkWriteRow<RxDocType>[], context: string, blobBytes: Map<Blob, Buffer> = new Map()): Categorized<RxDocType> {
     const ids = documentWrites.map((row) => (row.document as Record<string, unknown>)[this.primaryPath] as string);
     const inDb = this.documentsByIds(ids);
     const result = categorizeBulkWriteRows<RxDocType>(this, this.primaryPath as never, inDb, documentWrites, context);
-    for (const row of result.bulkInsertDocs) this.writeDocument(row.document);
-    for (const row of result.bulkUpdateDocs) this.writeDocument(row.document);
+    const { insert, update } = this.statements;
+    for (const { document: doc } of result.bulkInsertDocs) {
+      insert.run((doc as Record<string, unknown>)[this.primaryPath], JSON.stringify(doc), doc._deleted ? 1 : 0, doc._meta.lwt, ...this.indexValues(doc));
+    }
+    for (const { document: doc } of result.bulkUpdateDocs) {
+      update.run(JSON.stringify(doc), doc._deleted ? 1 : 0, doc._meta.lwt, ...this.indexValues(doc), (doc as Record<string, unknown>)[this.primaryPath]);
+    }
     if (this.schema.attachments) {
       for (const a of [...result.attachmentsAdd, ...result.attachmentsUpdate]) {
         const bytes = blobBytes.get(a.attachmentData.data) ?? Buffer.alloc(0);
@@ -195,7 +224,7 @@ export class RxStorageInstanceSQLite<RxDocType> implements RxStorageInstance<RxD
   }
 
   /** Tells RxDB (and every open query) what a committed write changed. */
-  emit(categorized: ReturnType<RxStorageInstanceSQLite<RxDocType>['writeRows']>): void {
+  emit(categorized: Categorized<RxDocType>): void {
     if (categorized.eventBulk.events.length === 0) return;
     const last = categorized.newestRow!.document;
     categorized.eventBulk.checkpoint = { id: (last as Record<string, unknown>)[this.primaryPath] as string, lwt: last._meta.lwt };
@@ -210,8 +239,12 @@ export class RxStorageInstanceSQLite<RxDocType> implements RxStorageInstance<RxD
   findDocumentsById(ids: string[], withDeleted: boolean): Promise<RxDocumentData<RxDocType>[]> {
     this.ensureOpen();
     const found = this.documentsByIds(ids);
+    // In the order asked, like RxDB's memory storage.
     const result: RxDocumentData<RxDocType>[] = [];
-    for (const doc of found.values()) if (withDeleted || !doc._deleted) result.push(doc);
+    for (const id of ids) {
+      const doc = found.get(id);
+      if (doc && (withDeleted || !doc._deleted)) result.push(doc);
+    }
     return Promise.resolve(result);
   }
 
@@ -219,7 +252,7 @@ export class RxStorageInstanceSQLite<RxDocType> implements RxStorageInstance<RxD
   private rangeStatement(preparedQuery: PreparedQuery<RxDocType>, mode: 'rows' | 'page' | 'count') {
     const plan = preparedQuery.queryPlan;
     const fields = plan.index as string[];
-    const column = this.columns.find((c) => c.fields.length === fields.length && c.fields.every((f, i) => f === fields[i]));
+    const column = this.columns.find((c) => sameFields(c.fields, fields));
     if (!column) throw new Error(`index does not exist: ${fields.join(',')}`);
     const lower = getStartIndexStringFromLowerBound(this.schema, fields, plan.startKeys);
     const upper = getStartIndexStringFromUpperBound(this.schema, fields, plan.endKeys);
@@ -230,17 +263,17 @@ export class RxStorageInstanceSQLite<RxDocType> implements RxStorageInstance<RxD
       statement = this.db.prepare(
         mode === 'count'
           ? `SELECT count(*) FROM ${this.internals.table} WHERE ${range}`
-          : `SELECT id, data FROM ${this.internals.table} WHERE ${range} ORDER BY ${column.column}${mode === 'page' ? ' LIMIT ? OFFSET ?' : ''}`,
-      );
+          : `SELECT data FROM ${this.internals.table} WHERE ${range} ORDER BY ${column.column}${mode === 'page' ? ' LIMIT ? OFFSET ?' : ''}`,
+      ).pluck();
       this.rangeStatements.set(key, statement);
     }
     return { statement, lower, upper };
   }
 
   /** Rows of the plan's index between its start and end keys, in index order. */
-  private rangeRows(preparedQuery: PreparedQuery<RxDocType>): IterableIterator<Row> {
+  private rangeRows(preparedQuery: PreparedQuery<RxDocType>): IterableIterator<string> {
     const { statement, lower, upper } = this.rangeStatement(preparedQuery, 'rows');
-    return statement.iterate(lower, upper) as IterableIterator<Row>;
+    return statement.iterate(lower, upper) as IterableIterator<string>;
   }
 
   query(preparedQuery: PreparedQuery<RxDocType>): Promise<RxStorageQueryResult<RxDocType>> {
@@ -256,21 +289,23 @@ export class RxStorageInstanceSQLite<RxDocType> implements RxStorageInstance<RxD
       // The index answers selector and order: SQLite pages the range itself (a barcode lookup,
       // a prefix search), and only that page is read and parsed.
       const { statement, lower, upper } = this.rangeStatement(preparedQuery, 'page');
-      const rows = statement.all(lower, upper, limit, skip) as Row[];
-      return Promise.resolve({ documents: rows.map((row) => JSON.parse(row.data) as RxDocumentData<RxDocType>) });
+      const rows = statement.all(lower, upper, limit, skip) as string[];
+      const page = new Array<RxDocumentData<RxDocType>>(rows.length);
+      for (let i = 0; i < rows.length; i++) page[i] = JSON.parse(rows[i]!);
+      return Promise.resolve({ documents: page });
     }
     if (resort || !Number.isFinite(skip + limit)) {
       // Every row of the range is needed: one all() is cheaper than stepping an iterator.
       const { statement, lower, upper } = this.rangeStatement(preparedQuery, 'rows');
-      for (const row of statement.all(lower, upper) as Row[]) {
-        const doc = JSON.parse(row.data) as RxDocumentData<RxDocType>;
+      for (const data of statement.all(lower, upper) as string[]) {
+        const doc = JSON.parse(data) as RxDocumentData<RxDocType>;
         if (!matcher || matcher(doc)) documents.push(doc);
       }
     } else {
       const iterator = this.rangeRows(preparedQuery);
       try {
-        for (const row of iterator) {
-          const doc = JSON.parse(row.data) as RxDocumentData<RxDocType>;
+        for (const data of iterator) {
+          const doc = JSON.parse(data) as RxDocumentData<RxDocType>;
           if (matcher && !matcher(doc)) continue;
           documents.push(doc);
           // In index order we can stop as soon as the page is full.
@@ -281,7 +316,7 @@ export class RxStorageInstanceSQLite<RxDocType> implements RxStorageInstance<RxD
       }
     }
     if (resort) documents.sort(getSortComparator(this.schema, query));
-    documents = documents.slice(skip, skip + limit);
+    if (skip > 0 || documents.length > skip + limit) documents = documents.slice(skip, skip + limit);
     return Promise.resolve({ documents });
   }
 
@@ -291,19 +326,19 @@ export class RxStorageInstanceSQLite<RxDocType> implements RxStorageInstance<RxD
     // SQLite count the range without reading a single document.
     if (preparedQuery.queryPlan.selectorSatisfiedByIndex) {
       const { statement, lower, upper } = this.rangeStatement(preparedQuery, 'count');
-      return Promise.resolve({ count: (statement.pluck().get(lower, upper) as number) ?? 0, mode: 'fast' });
+      return Promise.resolve({ count: (statement.get(lower, upper) as number) ?? 0, mode: 'fast' });
     }
     const matcher = getQueryMatcher(this.schema, preparedQuery.query);
     let count = 0;
-    for (const row of this.rangeRows(preparedQuery)) if (matcher(JSON.parse(row.data))) count++;
+    for (const data of this.rangeRows(preparedQuery)) if (matcher(JSON.parse(data))) count++;
     return Promise.resolve({ count, mode: 'fast' });
   }
 
   getChangedDocumentsSince(limit: number, checkpoint?: RxStorageDefaultCheckpoint) {
     this.ensureOpen();
-    const from = checkpoint ?? { id: '', lwt: -Infinity };
-    const rows = this.statements.changedSince.all(from.lwt, from.lwt, from.id, limit) as Row[];
-    const documents = rows.map((row) => JSON.parse(row.data) as RxDocumentData<RxDocType>);
+    // The checkpoint's own place in the ['_meta.lwt', primary] index: everything after it, in order.
+    const after = checkpoint ? this.changesColumn.indexable({ [this.primaryPath]: checkpoint.id, _meta: { lwt: checkpoint.lwt } } as never) : '';
+    const documents = (this.statements.changedSince.all(after, limit) as string[]).map((data) => JSON.parse(data) as RxDocumentData<RxDocType>);
     const last = documents.at(-1);
     return Promise.resolve({
       documents,
