@@ -5,9 +5,10 @@ import { StorageOpenError } from './errors.js';
 
 /**
  * Bumped when the layout of our tables changes; a file in another format is refused, not guessed
- * at. 2: index columns are exactly the schema's indexes, cleanup has a partial index.
+ * at. 2: index columns are exactly the schema's indexes, cleanup has a partial index. 3: index
+ * strings stored in JavaScript's order (see sortableText).
  */
-export const FILE_FORMAT = 2;
+export const FILE_FORMAT = 3;
 
 export type SqliteFile = { db: Database.Database; path: string; refs: number };
 

@@ -46,6 +46,30 @@ function schemaHash(schema: RxJsonSchema<unknown>): string {
 
 const JSON_IDS = `SELECT value FROM json_each(?)`;
 
+const ABOVE_SURROGATES = /[\uD800-\uFFFF]/;
+
+/**
+ * RxDB orders index strings as JavaScript does, by UTF-16 code unit; SQLite compares UTF-8 bytes,
+ * i.e. by code point. The two disagree only between surrogates (emoji, U+10000 and up) and
+ * U+E000..U+FFFF, which includes RxDB's INDEX_MAX bound (U+FFFF): left as is, '🍊' would sort
+ * after the bound and fall out of range scans. Shifting every code unit from U+D800 up by 0x800
+ * gives strings whose code point order is the original code unit order; Latin text, digits and
+ * RxDB's number encodings never reach U+D800 and pass through untouched.
+ */
+export function sortableText(value: string): string {
+  if (!ABOVE_SURROGATES.test(value)) return value;
+  let out = '';
+  for (let i = 0; i < value.length; i++) {
+    const unit = value.charCodeAt(i);
+    out += unit < 0xd800 ? value[i] : String.fromCodePoint(unit + 0x800);
+  }
+  return out;
+}
+
+function sortableIndexString(indexable: IndexColumn['indexable']): IndexColumn['indexable'] {
+  return (doc) => sortableText(indexable(doc));
+}
+
 function sameFields(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((field, i) => field === b[i]);
 }
@@ -99,7 +123,7 @@ export class RxStorageInstanceSQLite<RxDocType> implements RxStorageInstance<RxD
     this.columns = indexes.map((fields, i) => ({
       column: `i${i}`,
       fields,
-      indexable: getIndexableStringMonad(this.schema, fields) as IndexColumn['indexable'],
+      indexable: sortableIndexString(getIndexableStringMonad(this.schema, fields) as IndexColumn['indexable']),
     }));
     this.changesColumn = this.columns.find((c) => sameFields(c.fields, changesIndex))!;
 
@@ -254,8 +278,8 @@ export class RxStorageInstanceSQLite<RxDocType> implements RxStorageInstance<RxD
     const fields = plan.index as string[];
     const column = this.columns.find((c) => sameFields(c.fields, fields));
     if (!column) throw new Error(`index does not exist: ${fields.join(',')}`);
-    const lower = getStartIndexStringFromLowerBound(this.schema, fields, plan.startKeys);
-    const upper = getStartIndexStringFromUpperBound(this.schema, fields, plan.endKeys);
+    const lower = sortableText(getStartIndexStringFromLowerBound(this.schema, fields, plan.startKeys));
+    const upper = sortableText(getStartIndexStringFromUpperBound(this.schema, fields, plan.endKeys));
     const key = `${mode}|${column.column}|${plan.inclusiveStart}|${plan.inclusiveEnd}`;
     let statement = this.rangeStatements.get(key);
     if (!statement) {

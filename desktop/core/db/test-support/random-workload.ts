@@ -41,7 +41,8 @@ export const itemSchema: RxJsonSchema<Item> = {
   indexes: ['name', ['age', 'score'], 'active'],
 };
 
-const NAMES = ['Aïssatou', 'Bah', 'Camara', 'Diallo', 'Éric', 'Fofana', 'Keïta', 'Sow', 'Touré', 'Condé', 'zeta', 'alpha'];
+// Emoji (surrogate pairs) next to U+E000..U+FFFD: JavaScript and SQLite order these differently.
+const NAMES = ['Aïssatou', 'Bah', 'Camara', 'Diallo', 'Éric', 'Fofana', 'Keïta', 'Sow', 'Touré', 'Condé', 'zeta', 'alpha', 'Jus 🍊', 'Jus \uFFFD', 'Jus \uE000', '🌾 Riz', '𝒜bdou'];
 const CITIES = ['Conakry', 'Kindia', 'Labé', 'Kankan', 'Boké'];
 const TAGS = ['vip', 'gros', 'nouveau', 'fidèle', 'crédit'];
 
@@ -74,6 +75,12 @@ export function makeQuery(rand: () => number): MangoQuery<Item> {
     () => ({ name: { $in: [`${pick(NAMES)} 1`, `${pick(NAMES)} 2`, `${pick(NAMES)} 3`] } }),
     () => ({ 'nested.city': { $nin: [pick(CITIES), pick(CITIES)] } }),
     () => ({ name: { $regex: `^${pick(NAMES).slice(0, 2)}` } }),
+    // The till's search-as-you-type shape: a prefix range up to RxDB's INDEX_MAX character.
+    () => {
+      const prefix = pick(NAMES).slice(0, 1 + Math.floor(rand() * 4));
+      return { name: { $gte: prefix, $lt: `${prefix}\uffff` } };
+    },
+    () => ({ name: { $gt: pick(NAMES) } }),
     () => ({ note: { $exists: rand() < 0.5 } }),
     () => ({ active: { $eq: rand() < 0.5 } }),
     () => ({ tags: { $in: [pick(TAGS)] } }),
