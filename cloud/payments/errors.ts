@@ -8,7 +8,8 @@ export type PaymentErrorCode =
   | 'PAYMENT_CURRENCY_UNSUPPORTED'
   | 'PAYMENT_IDEMPOTENCY_CONFLICT'
   | 'PAYMENT_PROVIDER_NOT_CONFIGURED'
-  | 'PAYMENT_OPERATION_UNSUPPORTED';
+  | 'PAYMENT_OPERATION_UNSUPPORTED'
+  | 'PAYMENT_INVALID_REQUEST';
 
 /**
  * A provider call that did not give an answer we can use. `retryable` tells the job whether
@@ -45,6 +46,7 @@ const STATUS_BY_CODE: Partial<Record<PaymentErrorCode, number>> = {
   PAYMENT_IDEMPOTENCY_CONFLICT: 409,
   PAYMENT_NOT_FOUND_AT_PROVIDER: 404,
   PAYMENT_OPERATION_UNSUPPORTED: 400,
+  PAYMENT_INVALID_REQUEST: 400,
 };
 
 /** Maps an HTTP status from a provider to our error, the same way for every adapter. */

@@ -184,6 +184,14 @@ export function eventFromStatus(result: StatusResult, verifiedBy: NormalisedEven
   };
 }
 
+/**
+ * Answers a `check-status` hint (an MTN callback) or a stale pending payment: the provider's own
+ * status answer, never the callback's claim, becomes the event.
+ */
+export async function resolveByStatus(provider: PaymentProvider, ref: PaymentRef): Promise<NormalisedEvent> {
+  return eventFromStatus(await provider.status(ref), 'status', ref.paymentId);
+}
+
 /** Fills `amountCheck` on signed events when the caller lets us look the payment up. */
 export async function annotateAmounts(events: NormalisedEvent[], context: CallbackContext | undefined): Promise<NormalisedEvent[]> {
   if (!context?.findPayment) return events;
