@@ -165,7 +165,8 @@ describe('Stripe adapter against the simulator', () => {
     const refund = await stripe.refund!({ ref, idempotencyKey: `refund-${ref.paymentId}`, amount: 5000 });
     expect(refund).toMatchObject({ status: 'succeeded', amount: 5000, currency: 'GNF' });
     const verified = await webhooks(2);
-    expect(verified[1]).toMatchObject({ ok: true, events: [{ action: 'refunded', providerReference: ref.providerReference, amount: 5000 }] });
+    const events = verified.flatMap((v) => (v.ok ? v.events : []));
+    expect(events.find((e) => e.action === 'refunded')).toMatchObject({ providerReference: ref.providerReference, amount: 5000, currency: 'GNF' });
   });
 
   it('turns 401 and 5xx into provider errors the job can act on', async () => {
