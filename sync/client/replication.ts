@@ -16,7 +16,11 @@ const AbortControllerLike = (globalThis as unknown as { AbortController: new () 
 
 export type SyncStatus = {
   online: boolean;
-  /** Documents of the last push that has not gone through yet. */
+  /**
+   * Documents in pushes that have not gone through yet, summed over the collections: each
+   * collection retries its own batch until the cloud takes it, so this reaches 0 only when every
+   * collection has delivered what it was sending.
+   */
   waiting: number;
   lastSuccessAt: string | null;
   lastError: string | null;
@@ -64,6 +68,11 @@ export function startSync(options: SyncOptions): SyncHandle {
   const update = (patch: Partial<SyncStatus>) => status.next({ ...status.value, ...patch });
   const resync = new Subject<'RESYNC'>();
   const states: RxReplicationState<unknown, SyncCheckpoint>[] = [];
+  const waitingByCollection = new Map<string, number>();
+  const setWaiting = (name: string, count: number) => {
+    waitingByCollection.set(name, count);
+    update({ waiting: [...waitingByCollection.values()].reduce((sum, n) => sum + n, 0) });
+  };
 
   async function call<T>(path: string, init?: { method: string; body: string }): Promise<T> {
     let response;
@@ -115,9 +124,9 @@ export function startSync(options: SyncOptions): SyncHandle {
             push: {
               batchSize: 500,
               handler: async (rows) => {
-                update({ waiting: rows.length });
+                setWaiting(name, rows.length);
                 const result = await call<PushResponse>(`/api/sync/${name}/push`, { method: 'POST', body: JSON.stringify({ rows }) });
-                update({ waiting: 0 });
+                setWaiting(name, 0);
                 return result.conflicts as SyncDocument[] as never;
               },
             },
