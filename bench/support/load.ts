@@ -1,4 +1,4 @@
-import autocannon from 'autocannon';
+import autocannon, { type Request as LoadRequest } from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 
@@ -46,8 +46,28 @@ export async function stopProcess(child: ChildProcess): Promise<void> {
 }
 
 /** A bounded load: `seconds` of `connections` keep-alive connections, after a short warm-up. */
-export async function load(options: { url: string; method?: 'GET' | 'POST' | 'PUT'; headers?: Record<string, string>; body?: string; seconds: number; connections: number }): Promise<LoadResult> {
-  const base = { url: options.url, method: options.method ?? 'GET', headers: options.headers ?? {}, connections: options.connections, ...(options.body ? { body: options.body } : {}) };
+export async function load(options: {
+  url: string;
+  method?: 'GET' | 'POST' | 'PUT';
+  headers?: Record<string, string>;
+  body?: string;
+  /** Request paths and bodies taken in turn (e.g. callbacks for many payments); overrides url's path and body. */
+  rotate?: Array<{ path: string; body?: string }>;
+  seconds: number;
+  connections: number;
+}): Promise<LoadResult> {
+  let turn = 0;
+  const rotate = options.rotate;
+  const base = {
+    url: options.url,
+    method: options.method ?? 'GET',
+    headers: options.headers ?? {},
+    connections: options.connections,
+    ...(options.body ? { body: options.body } : {}),
+    ...(rotate?.length
+      ? { requests: [{ setupRequest: (req: LoadRequest): LoadRequest => ({ ...req, ...rotate[turn++ % rotate.length] }) }] }
+      : {}),
+  };
   await autocannon({ ...base, duration: 2 });
   const result = await autocannon({ ...base, duration: options.seconds });
   return {

@@ -1,5 +1,7 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import cors from 'cors';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { adminRoutes } from './admin/routes.js';
@@ -9,16 +11,23 @@ import { boutiqueRoutes } from './boutiques/routes.js';
 import { catalogRoutes } from './catalog/routes.js';
 import { dataRoutes } from './data/routes.js';
 import { deviceRoutes } from './devices/routes.js';
+import { ecommerceRoutes } from './ecommerce/routes.js';
 import { healthRoutes } from './health/routes.js';
 import { authenticate } from './http/authenticate.js';
 import { errorBody, errorHandler } from './http/errors.js';
 import { httpMetrics } from './http/metrics.js';
 import { requestLog } from './http/request-log.js';
+import { paymentRoutes, RAW_BODY_PATHS } from './payments/routes.js';
 import { mountRoute, registerOpenApi, type RouteDef } from './http/route.js';
 import type { Services } from './services.js';
 import { stockRoutes } from './stock/routes.js';
 import { syncRoutes } from './sync/routes.js';
 import { userRoutes } from './users/routes.js';
+
+// The storefront's static files: beside this file's folder in the sources, three levels up once built into dist/.
+const STOREFRONT_DIR = ['../web/storefront/', '../../../cloud/web/storefront/']
+  .map((relative) => fileURLToPath(new URL(relative, import.meta.url)))
+  .find((dir) => existsSync(dir));
 
 /** Every route of the API, in one list: mounted, documented and tested from here. */
 export const apiRoutes: RouteDef[] = [
@@ -32,6 +41,8 @@ export const apiRoutes: RouteDef[] = [
   ...stockRoutes,
   ...dataRoutes,
   ...syncRoutes,
+  ...paymentRoutes,
+  ...ecommerceRoutes,
 ];
 
 export function openApiDocument(routes: RouteDef[]) {
@@ -56,6 +67,8 @@ export function createApp(services: Services, extraRoutes: RouteDef[] = []): Exp
   const origins = new Set(services.config.allowedOrigins);
   app.use(cors({ origin: (origin, done) => done(null, !origin || origins.has(origin)), credentials: true, exposedHeaders: ['X-Request-Id'] }));
   app.use(httpMetrics(services.metrics));
+  // Provider callbacks keep their exact bytes (signatures); the JSON parser then leaves them alone.
+  app.use(RAW_BODY_PATHS, express.raw({ type: () => true, limit: '256kb' }));
   app.use(express.json({ limit: '2mb' }));
   app.use(authenticate(services));
 
@@ -66,6 +79,10 @@ export function createApp(services: Services, extraRoutes: RouteDef[] = []): Exp
 
   const document = openApiDocument(routes);
   app.get('/api/openapi.json', (_req, res) => void res.json(document));
+  if (STOREFRONT_DIR) {
+    app.use('/boutique-assets', express.static(STOREFRONT_DIR, { index: false, maxAge: '1h' }));
+    app.get(['/boutique/:code', '/boutique/:code/commande/:orderId'], (_req, res) => res.sendFile('index.html', { root: STOREFRONT_DIR }));
+  }
   app.get('/metrics', async (_req, res) => {
     res.setHeader('Content-Type', services.metrics.registry.contentType);
     res.end(await services.metrics.registry.metrics());

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { loadPaymentConfig, PaymentConfigError, type PaymentConfig } from '../payments/config.js';
 
 /** Development defaults: fine on a laptop, refused in production (see `assertProductionReady`). */
 export const DEV_ACCESS_SECRET = 'dev-access-secret-change-me';
@@ -27,6 +28,12 @@ const envSchema = z.object({
   SEED_DEMO_ON_EMPTY: booleanText.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TRUST_PROXY: z.string().default('loopback'),
+  PUBLIC_URL: z.url().optional(),
+  PAYMENT_JOBS: booleanText.default(true),
+  PAYMENT_APPLY_EVERY: durationText.default('5s'),
+  PAYMENT_RECONCILE_EVERY: durationText.default('1m'),
+  PAYMENT_STALE_AFTER: durationText.default('2m'),
+  PAYMENT_PENDING_TTL: durationText.default('30m'),
 });
 
 export type Config = {
@@ -46,6 +53,10 @@ export type Config = {
   seedDemoOnEmpty: boolean;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   trustProxy: string;
+  /** Where providers reach this API for callbacks; the listening address when unset. */
+  publicUrl: string | undefined;
+  payments: PaymentConfig;
+  paymentJobs: { enabled: boolean; applyEveryMs: number; reconcileEveryMs: number; staleAfterMs: number; pendingTtlMs: number };
 };
 
 export class ConfigError extends Error {}
@@ -82,9 +93,27 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     seedDemoOnEmpty: e.SEED_DEMO_ON_EMPTY ?? e.NODE_ENV !== 'production',
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,
+    publicUrl: e.PUBLIC_URL?.replace(/\/$/, ''),
+    payments: paymentConfig(env),
+    paymentJobs: {
+      enabled: e.PAYMENT_JOBS,
+      applyEveryMs: durationSeconds(e.PAYMENT_APPLY_EVERY) * 1000,
+      reconcileEveryMs: durationSeconds(e.PAYMENT_RECONCILE_EVERY) * 1000,
+      staleAfterMs: durationSeconds(e.PAYMENT_STALE_AFTER) * 1000,
+      pendingTtlMs: durationSeconds(e.PAYMENT_PENDING_TTL) * 1000,
+    },
   };
   if (config.env === 'production') assertProductionReady(env, config);
   return config;
+}
+
+function paymentConfig(env: Record<string, string | undefined>): PaymentConfig {
+  try {
+    return loadPaymentConfig(env);
+  } catch (error) {
+    if (error instanceof PaymentConfigError) throw new ConfigError(`Invalid payment settings: ${error.message}`);
+    throw error;
+  }
 }
 
 /** In production a missing, default or short secret would let anyone forge sessions: refuse to start. */

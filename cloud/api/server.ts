@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
+import { startPaymentJobs } from '../payments/jobs.js';
 import { createApp } from './app.js';
 import type { Config } from './config.js';
 import { seedDemo } from './demo/seed.js';
@@ -26,6 +27,11 @@ export async function startApi(config: Config, options: { logger?: Logger } = {}
   server.keepAliveTimeout = 65_000;
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
+  services.listeningUrl = `http://${config.host}:${port}`;
+  if (services.config.payments.mode !== 'live') services.logger.warn(services.config.payments.notice);
+  const jobs = config.paymentJobs.enabled
+    ? startPaymentJobs({ payments: services.payments, master: services.databases.master, embedded: services.databases.embedded, logger: services.logger, ...config.paymentJobs })
+    : null;
   let stopping: Promise<void> | null = null;
   return {
     services,
@@ -35,6 +41,7 @@ export async function startApi(config: Config, options: { logger?: Logger } = {}
       stopping ??= (async () => {
         // Live sync streams never finish by themselves: end them, the tills reconnect elsewhere.
         await services.changes.close();
+        await jobs?.stop();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeIdleConnections();

@@ -3,6 +3,9 @@ import { Redis } from 'ioredis';
 import pino, { type Logger } from 'pino';
 import { RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Queryable } from '../db/database.js';
+import { createPaymentMetrics } from '../payments/metrics.js';
+import { createPaymentProviders } from '../payments/providers.js';
+import { createPayments, type Payments } from '../payments/service.js';
 import { openDatabases, type Databases } from '../db/tenancy.js';
 import { accessTokens, type AccessTokens } from './auth/tokens.js';
 import { createChangeFeed, type ChangeFeed } from './sync/change-feed.js';
@@ -31,6 +34,10 @@ export type Services = {
   redis: Redis | null;
   /** Committed writes per tenant, for the tills' live sync streams. */
   changes: ChangeFeed;
+  /** Payment records, provider callbacks and their events (cloud/payments). */
+  payments: Payments;
+  /** The address the server listens on, set once it does (callback URLs when PUBLIC_URL is unset). */
+  listeningUrl: string;
   limiters: { loginIp: RateLimiterAbstract; loginAccount: RateLimiterAbstract };
   tenants: {
     byCode(code: string): Promise<Tenant | null>;
@@ -100,11 +107,23 @@ export async function createServices(config: Config, options: { logger?: Logger 
     return tenant;
   }
 
+  const metrics = createMetrics(databases);
+  const payments = createPayments({
+    databases,
+    providers: createPaymentProviders(config.payments),
+    metrics: createPaymentMetrics(metrics.registry),
+    logger,
+    publicUrl: () => config.publicUrl ?? services.listeningUrl,
+    pendingTtlMs: config.paymentJobs.pendingTtlMs,
+  });
+
   const services: Services = {
     config,
     logger,
     databases,
-    metrics: createMetrics(databases),
+    metrics,
+    payments,
+    listeningUrl: `http://${config.host}:${config.port}`,
     tokens: accessTokens(config),
     redis,
     changes: createChangeFeed(databases.tenantDefault),

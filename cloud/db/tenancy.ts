@@ -23,7 +23,7 @@ export type Databases = {
    * Runs `fn` in a transaction on the tenant's database as the API role with the tenant set:
    * row-level security then hides every other tenant's rows, whatever the query says.
    */
-  withTenant<T>(tenantId: string, fn: (tx: Queryable) => Promise<T>, options?: { readOnly?: boolean }): Promise<T>;
+  withTenant<T>(tenantId: string, fn: (tx: Queryable) => Promise<T>, options?: { readOnly?: boolean; singleStatement?: boolean }): Promise<T>;
   close(): Promise<void>;
 };
 
@@ -88,9 +88,9 @@ export async function openDatabases(config: DatabaseConfig, options: { migrate: 
     async withTenant(tenantId, fn, options) {
       const owner = await forTenant(tenantId);
       const db = sessionPoolFor(owner, urlOfDatabase.get(owner));
-      // A read of one statement needs no transaction: one round trip when the connection already
-      // serves this tenant.
-      return db.withSettings(tenantSession(tenantId), fn, { transaction: !options?.readOnly });
+      // A read, or a single statement (atomic on its own), needs no transaction: one round trip
+      // when the connection already serves this tenant.
+      return db.withSettings(tenantSession(tenantId), fn, { transaction: !(options?.readOnly || options?.singleStatement) });
     },
     async close() {
       for (const pool of sessionPools.values()) await pool.close();

@@ -74,7 +74,8 @@ export function loadPaymentConfig(env: Env = process.env, options: { simulatorUr
     secretKey: value(env, 'STRIPE_SECRET_KEY') ?? SIMULATOR_CREDENTIALS.stripe.secretKey,
     webhookSecret: value(env, 'STRIPE_WEBHOOK_SECRET') ?? SIMULATOR_CREDENTIALS.stripe.webhookSecret,
     ...(stripeBase ? { apiBaseUrl: stripeBase } : {}),
-    ...(stripeLive ? {} : { hostedPageBaseUrl: `${sims.stripe}/checkout` }),
+    // The simulator serves its card page beside its API (a live Stripe has no such page: Stripe.js pays).
+    ...(stripeLive ? {} : { hostedPageBaseUrl: `${stripeBase ?? sims.stripe}/checkout` }),
   };
   (stripeLive ? live : simulated).push('Stripe');
 

@@ -2,7 +2,7 @@ import { isCurrencyCode, parseMajor, toMajorString } from '../../shared/money.js
 import { PaymentProviderError } from './errors.js';
 import { asRecord, asString, requestJson, tokenCache } from './http-client.js';
 import { checkAmount, expectedMoney, headerValue, rawBodyText } from './provider.js';
-import type { PaymentProvider, PaymentRef, PaymentStatus, StatusResult } from './provider.js';
+import type { Money, PaymentProvider, PaymentRef, PaymentStatus, StatusResult } from './provider.js';
 
 export type MtnMomoConfig = {
   /** https://sandbox.momodeveloper.mtn.com, https://proxy.momoapi.mtn.com, or a simulator. */
@@ -39,6 +39,20 @@ function parseAmount(amount: unknown, currency: string | undefined): number | un
   if (text === undefined || !currency || !isCurrencyCode(currency)) return undefined;
   try {
     return parseMajor(text, currency);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * What MTN is asked for when the sandbox's currency stands in for ours: the same figure (12 500 GNF
+ * is requested as "12500" EUR), so in minor units of the stand-in currency (1 250 000 EUR cents).
+ * Undefined when there is no stand-in, or the figure cannot be written in it.
+ */
+export function mtnStandIn(amount: number, currency: string, override: string | undefined): Money | undefined {
+  if (!override || override === currency || !isCurrencyCode(currency) || !isCurrencyCode(override)) return undefined;
+  try {
+    return { amount: parseMajor(toMajorString(amount, currency), override), currency: override };
   } catch {
     return undefined;
   }
@@ -88,14 +102,15 @@ export function createMtnMomoProvider(config: MtnMomoConfig): PaymentProvider {
     const currency = asString(body.currency);
     const amount = parseAmount(body.amount, currency);
     const reported = { ...(amount !== undefined ? { amount } : {}), ...(currency ? { currency } : {}) };
-    const expected = expectedMoney(ref);
+    // A record without `charged` is still compared in the stand-in currency it was requested in.
+    const expected = ref.charged ? expectedMoney(ref) : (mtnStandIn(ref.amount, ref.currency, config.currencyOverride) ?? expectedMoney(ref));
     const transactionId = asString(body.financialTransactionId);
     return {
       provider: PROVIDER,
       providerReference: ref.providerReference,
       status: mtnStatus(asString(body.status), reason),
       ...reported,
-      amountCheck: checkAmount(config.currencyOverride ? { amount: expected.amount, currency: config.currencyOverride } : expected, reported),
+      amountCheck: checkAmount(expected, reported),
       ...(transactionId ? { transactionId } : {}),
       ...(reason ? { reason } : {}),
       raw: body,
@@ -109,6 +124,10 @@ export function createMtnMomoProvider(config: MtnMomoConfig): PaymentProvider {
       if (!phone) throw new PaymentProviderError({ code: 'PAYMENT_INVALID_REQUEST', provider: PROVIDER, message: 'mobile money needs the payer phone number' });
       if (!isCurrencyCode(input.currency)) throw new PaymentProviderError({ code: 'PAYMENT_CURRENCY_UNSUPPORTED', provider: PROVIDER, message: `no minor-unit rule known for ${input.currency}` });
       const currency = config.currencyOverride ?? input.currency;
+      const standIn = mtnStandIn(input.amount, input.currency, config.currencyOverride);
+      if (config.currencyOverride && config.currencyOverride !== input.currency && !standIn) {
+        throw new PaymentProviderError({ code: 'PAYMENT_CURRENCY_UNSUPPORTED', provider: PROVIDER, message: `${input.currency} amounts cannot be requested in ${config.currencyOverride}` });
+      }
       const body = {
         amount: toMajorString(input.amount, input.currency),
         currency,
@@ -136,7 +155,7 @@ export function createMtnMomoProvider(config: MtnMomoConfig): PaymentProvider {
         provider: PROVIDER,
         providerReference: input.paymentId,
         status: 'pending',
-        ...(config.currencyOverride && config.currencyOverride !== input.currency ? { charged: { amount: input.amount, currency: config.currencyOverride, rate: '1' } } : {}),
+        ...(standIn ? { charged: { ...standIn, rate: '1' } } : {}),
         raw: { httpStatus: response.status, duplicate: response.status === 409 },
       };
     },

@@ -86,13 +86,15 @@ export function createOrangeMoneyProvider(config: OrangeMoneyConfig): PaymentPro
     const response = await call('transaction status', '/transactionstatus', { order_id: ref.paymentId, amount: ref.amount, pay_token: payToken }, [200, 201]);
     const body = asRecord(response.body);
     const txnid = asString(body.txnid);
+    const reportedAmount = body.amount === undefined || body.amount === null ? ref.amount : Number(body.amount);
     return {
       provider: PROVIDER,
       providerReference: ref.providerReference,
       status: orangeStatus(asString(body.status)),
-      amount: ref.amount,
+      amount: reportedAmount,
       currency: ref.currency,
-      amountCheck: asString(body.order_id) === ref.paymentId ? 'match' : 'mismatch',
+      // The query names our order and amount; an answer about another order or amount is not our payment's.
+      amountCheck: asString(body.order_id) === ref.paymentId && reportedAmount === ref.amount ? 'match' : 'mismatch',
       ...(txnid ? { transactionId: txnid } : {}),
       raw: body,
     };

@@ -34,6 +34,8 @@ export type HandlerContext<P, Q, B> = {
    * database runs one transaction at a time, so they cannot run inside it).
    */
   afterCommit: (work: () => Promise<unknown>) => void;
+  /** Answers with another success status than the route's (a replayed creation is 200, not 201). */
+  setStatus: (status: number) => void;
   /** What the audit entry of a mutation names as its target and details. */
   audit: { target?: string; details?: unknown; skip?: boolean };
 };
@@ -53,6 +55,12 @@ export type RouteDef<P = unknown, Q = unknown, B = unknown> = {
   status?: number;
   /** Audit action name of a mutation; defaults to "<tag>.<method>". */
   action?: string;
+  /**
+   * `false`: a tenant route whose handler opens its own transactions (it calls a payment provider
+   * between two of them, and a provider's latency must not hold a connection). It records its own
+   * trail (the payment and event tables), so no audit entry is written for it.
+   */
+  transaction?: false;
   /** A user who must change their password may still call this route. */
   allowedBeforePasswordChange?: boolean;
   handler: (ctx: HandlerContext<P, Q, B>) => Promise<unknown>;
@@ -131,7 +139,9 @@ export function mountRoute(router: Router, route: RouteDef, services: Services):
       const body = parsePart(route.body, req.body, 'body');
       const audit: HandlerContext<unknown, unknown, unknown>['audit'] = {};
       const afterCommit: Array<() => Promise<unknown>> = [];
+      let status = route.status ?? 200;
       const ctx = {
+        setStatus: (code: number) => void (status = code),
         params, query, body, principal, afterCommit: (work: () => Promise<unknown>) => void afterCommit.push(work),
         user: principal?.kind === 'user' ? principal : null,
         device: principal?.kind === 'device' ? principal : null,
@@ -139,7 +149,10 @@ export function mountRoute(router: Router, route: RouteDef, services: Services):
       } as HandlerContext<unknown, unknown, unknown>;
 
       let result: unknown;
-      if (tenantRoute) {
+      if (tenantRoute && route.transaction === false) {
+        ctx.tenant = tenant!;
+        result = await route.handler(ctx);
+      } else if (tenantRoute) {
         const tenantId = (params as { tenantId: string }).tenantId;
         ctx.tenant = tenant!;
         result = await services.databases.withTenant(tenantId, async (tx) => {
@@ -165,7 +178,7 @@ export function mountRoute(router: Router, route: RouteDef, services: Services):
         if (!res.headersSent) res.status(204).end();
         return;
       }
-      res.status(route.status ?? 200).json(result);
+      res.status(status).json(result);
     } catch (error) {
       next(error);
     }

@@ -203,4 +203,86 @@ export const tenantMigrations: Migration[] = [
       await db.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON till_users TO ${APP_ROLE};`);
     },
   },
+  {
+    name: '0005_payments',
+    up: async (db) => {
+      // Storefront orders, payments (one per attempt to pay an order or a counter tender) and the
+      // provider events that move them. Events are stored once per provider event id and applied
+      // by a job (status `queued` until then), so a callback is answered at once and never lost.
+      await db.query(`
+        CREATE TABLE orders (
+          tenant_id text NOT NULL,
+          id uuid NOT NULL,
+          number text NOT NULL,
+          boutique_id text,
+          customer jsonb NOT NULL,
+          lines jsonb NOT NULL,
+          total_minor bigint NOT NULL,
+          currency text NOT NULL,
+          payment_status text NOT NULL DEFAULT 'unpaid',
+          payment_id uuid,
+          idempotency_key text NOT NULL,
+          request_hash text NOT NULL,
+          created_at timestamptz NOT NULL DEFAULT now(),
+          updated_at timestamptz NOT NULL DEFAULT now(),
+          PRIMARY KEY (tenant_id, id),
+          UNIQUE (tenant_id, number),
+          UNIQUE (tenant_id, idempotency_key)
+        );
+        -- Order numbers: gaps are harmless, a shared sequence needs no lock between tenants.
+        CREATE SEQUENCE order_numbers;
+        CREATE TABLE payments (
+          tenant_id text NOT NULL,
+          id uuid NOT NULL,
+          provider text NOT NULL,
+          purpose text NOT NULL CHECK (purpose IN ('order', 'pos')),
+          order_id uuid,
+          device_id text,
+          amount_minor bigint NOT NULL CHECK (amount_minor > 0),
+          currency text NOT NULL,
+          charged jsonb,
+          status text NOT NULL DEFAULT 'pending'
+            CHECK (status IN ('pending', 'succeeded', 'failed', 'expired', 'refunded', 'review')),
+          status_reason text,
+          provider_reference text,
+          notif_token text,
+          secrets jsonb,
+          redirect_url text,
+          transaction_id text,
+          idempotency_key text NOT NULL,
+          request_hash text NOT NULL,
+          expires_at timestamptz NOT NULL,
+          created_at timestamptz NOT NULL DEFAULT now(),
+          updated_at timestamptz NOT NULL DEFAULT now(),
+          PRIMARY KEY (tenant_id, id),
+          UNIQUE (tenant_id, idempotency_key)
+        );
+        CREATE INDEX payments_reference ON payments (tenant_id, provider, provider_reference);
+        CREATE INDEX payments_notif_token ON payments (tenant_id, notif_token) WHERE notif_token IS NOT NULL;
+        CREATE INDEX payments_pending ON payments (tenant_id, updated_at) WHERE status = 'pending';
+        CREATE TABLE payment_events (
+          tenant_id text NOT NULL,
+          id uuid NOT NULL,
+          provider text NOT NULL,
+          provider_event_id text NOT NULL,
+          payment_id uuid,
+          event jsonb NOT NULL,
+          state text NOT NULL DEFAULT 'queued' CHECK (state IN ('queued', 'applied', 'ignored', 'failed')),
+          outcome text,
+          attempts integer NOT NULL DEFAULT 0,
+          next_attempt_at timestamptz NOT NULL DEFAULT now(),
+          received_at timestamptz NOT NULL DEFAULT now(),
+          applied_at timestamptz,
+          PRIMARY KEY (tenant_id, id),
+          UNIQUE (tenant_id, provider, provider_event_id)
+        );
+        CREATE INDEX payment_events_due ON payment_events (tenant_id, next_attempt_at) WHERE state = 'queued';
+      `);
+      for (const table of ['orders', 'payments', 'payment_events']) {
+        await db.query(tenantIsolation(table));
+        await db.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ${table} TO ${APP_ROLE};`);
+      }
+      await db.query(`GRANT USAGE ON SEQUENCE order_numbers TO ${APP_ROLE};`);
+    },
+  },
 ];

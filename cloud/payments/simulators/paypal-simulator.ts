@@ -26,7 +26,7 @@ type OrderState = {
   createTime: string;
 };
 
-export type PaypalSimulatorOptions = { port?: number; clientId?: string; clientSecret?: string; webhookId?: string; webhookUrl?: string };
+export type PaypalSimulatorOptions = { port?: number; host?: string; clientId?: string; clientSecret?: string; webhookId?: string; webhookUrl?: string };
 
 export type PaypalSimulator = {
   baseUrl: string;
@@ -332,7 +332,7 @@ export async function startPaypalSimulator(options: PaypalSimulatorOptions = {})
     return ppError(404, 'RESOURCE_NOT_FOUND', 'The specified resource does not exist.', 'INVALID_RESOURCE_ID');
   }
 
-  const server = await startServer(handle, options.port === undefined ? {} : { port: options.port });
+  const server = await startServer(handle, { ...(options.port === undefined ? {} : { port: options.port }), ...(options.host ? { host: options.host } : {}) });
   base = server.baseUrl;
   return {
     baseUrl: server.baseUrl,

@@ -33,6 +33,8 @@ type Intent = {
 
 export type StripeSimulatorOptions = {
   port?: number;
+  /** Interface to listen on; 127.0.0.1 unless told. */
+  host?: string;
   secretKey?: string;
   webhookSecret?: string;
   /** Where events go (the tenant's webhook route); settable later with `setWebhookUrl`. */
@@ -270,7 +272,7 @@ export async function startStripeSimulator(options: StripeSimulatorOptions = {})
     return { status: 404, body: { error: { code: 'NOT_FOUND', message: 'unknown simulator control', details: null } } };
   }
 
-  const server = await startServer(handle, options.port === undefined ? {} : { port: options.port });
+  const server = await startServer(handle, { ...(options.port === undefined ? {} : { port: options.port }), ...(options.host ? { host: options.host } : {}) });
   return {
     baseUrl: server.baseUrl,
     checkoutUrl: `${server.baseUrl}/checkout`,
