@@ -10,7 +10,19 @@ import { StorageOpenError } from './errors.js';
  */
 export const FILE_FORMAT = 3;
 
-export type SqliteFile = { db: Database.Database; path: string; refs: number };
+export type SqliteFile = {
+  db: Database.Database;
+  path: string;
+  refs: number;
+  /**
+   * Runs `write` (one transaction) without waiting for the disk at its commit. For what the cloud
+   * can give again (replication's pulled documents and bookkeeping): in WAL mode the commit still
+   * survives a killed process, and a power cut can only lose a suffix of such commits, which the
+   * next sync fetches again, since checkpoints are written after their documents. The next
+   * ordinary commit (a sale) syncs the log, and with it everything before.
+   */
+  withoutFsync<T>(write: () => T): T;
+};
 
 const open = new Map<string, SqliteFile>();
 
@@ -61,7 +73,17 @@ export function acquireFile(directory: string, databaseName: string): SqliteFile
     if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') throw new StorageOpenError('STORAGE_CORRUPT', path, (error as Error).message);
     throw new StorageOpenError('STORAGE_OPEN_FAILED', path, (error as Error).message);
   }
-  const file = { db, path, refs: 1 };
+  const relaxed = db.prepare('PRAGMA synchronous = NORMAL');
+  const full = db.prepare('PRAGMA synchronous = FULL');
+  const withoutFsync = <T>(write: () => T): T => {
+    relaxed.run();
+    try {
+      return write();
+    } finally {
+      full.run();
+    }
+  };
+  const file = { db, path, refs: 1, withoutFsync };
   open.set(path, file);
   return file;
 }

@@ -216,7 +216,11 @@ export class RxStorageInstanceSQLite<RxDocType> implements RxStorageInstance<RxD
     }
     // Read, decide and write in one synchronous SQLite transaction: nothing can slip in between,
     // and the commit (fsync'd, synchronous=FULL) happens before the promise resolves.
-    const categorized = this.writeTransaction(documentWrites, context, blobBytes);
+    // Replication's writes ('replication-…' contexts) are copies of the cloud's state or its
+    // bookkeeping: fetched again if lost, so they skip the fsync (see SqliteFile.withoutFsync).
+    const categorized = context.startsWith('replication-')
+      ? this.internals.file.withoutFsync(() => this.writeTransaction(documentWrites, context, blobBytes))
+      : this.writeTransaction(documentWrites, context, blobBytes);
     this.emit(categorized);
     return { error: categorized.errors };
   }

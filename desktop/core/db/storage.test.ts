@@ -118,6 +118,19 @@ describe('SQLite RxStorage', () => {
     await db.remove();
   });
 
+  it('takes replication’s writes without the fsync and leaves the file fully synchronous for the next write', async () => {
+    const { db, items } = await openItems(getRxStorageSQLite({ directory: tempDir() }));
+    const instance = items.storageInstance as unknown as { internals: { file: { db: { pragma(sql: string, options: { simple: true }): unknown } } } };
+    const synchronous = () => instance.internals.file.db.pragma('synchronous', { simple: true });
+    expect(synchronous()).toBe(2); // FULL
+    const written = await items.storageInstance.bulkWrite([{ document: { ...makeItem(random(5), 'pulled'), _deleted: false, _rev: '1-a', _attachments: {}, _meta: { lwt: Date.now() } } as never }], 'replication-downstream-test');
+    expect(written.error).toEqual([]);
+    expect((await items.findOne('pulled').exec())?.id).toBe('pulled');
+    // The relaxed commit ends with the file back to FULL for the next ordinary write.
+    expect(synchronous()).toBe(2);
+    await db.remove();
+  });
+
   it('stores attachments', async () => {
     const directory = tempDir();
     const db = await createRxDatabase({ name: 'att', storage: getRxStorageSQLite({ directory }), multiInstance: false });
