@@ -59,6 +59,31 @@ class HttpError extends Error {
 }
 
 /**
+ * The API takes request bodies up to 2 MB. Counted in UTF-16 units, a body of this many is at
+ * most 1.8 MB of UTF-8 even if every character took three bytes.
+ */
+const PUSH_BODY_BUDGET = 600_000;
+
+/** `{"rows":[…]}` bodies under the budget, in order; a row larger than the budget goes alone. */
+export function pushBodies(rows: unknown[]): string[] {
+  const bodies: string[] = [];
+  let current: string[] = [];
+  let size = 0;
+  for (const row of rows) {
+    const json = JSON.stringify(row);
+    if (current.length > 0 && size + json.length + 1 > PUSH_BODY_BUDGET) {
+      bodies.push(`{"rows":[${current.join(',')}]}`);
+      current = [];
+      size = 0;
+    }
+    current.push(json);
+    size += json.length + 1;
+  }
+  if (current.length > 0) bodies.push(`{"rows":[${current.join(',')}]}`);
+  return bodies;
+}
+
+/**
  * Replicates the till's collections with the cloud: RxDB's protocol over our HTTP endpoints,
  * retried after failures; documents pushed are facts or customers (cloud-owned collections are
  * pull-only).
@@ -125,9 +150,16 @@ export function startSync(options: SyncOptions): SyncHandle {
               batchSize: 500,
               handler: async (rows) => {
                 setWaiting(name, rows.length);
-                const result = await call<PushResponse>(`/api/sync/${name}/push`, { method: 'POST', body: JSON.stringify({ rows }) });
+                const conflicts: SyncDocument[] = [];
+                // Several requests when the batch is too big for one: each is applied on its own,
+                // and a retry after a partial failure re-sends facts the cloud already has, which
+                // it takes as no-ops.
+                for (const body of pushBodies(rows)) {
+                  const result = await call<PushResponse>(`/api/sync/${name}/push`, { method: 'POST', body });
+                  conflicts.push(...(result.conflicts as SyncDocument[]));
+                }
                 setWaiting(name, 0);
-                return result.conflicts as SyncDocument[] as never;
+                return conflicts as never;
               },
             },
           }),

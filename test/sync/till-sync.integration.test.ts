@@ -84,6 +84,28 @@ describe('a till and the cloud', () => {
     await again.stop();
   });
 
+  it('pushes a backlog of large sales, more than one request may carry, all of them exactly once', async () => {
+    // A week offline at a busy counter: 500 baskets of 40 lines, some 6 MB of JSON in all.
+    const line = (i: number) => ({
+      productId: `p-${i}`, name: `Riz parfumé Belle Rose 25 kg sac n° ${i}`, barcode: '6111234567893', unitPriceMinor: 12_500,
+      quantityMilli: 1000, discountMinor: 0, vatRateBp: 1800, totalMinor: 12_500, vatMinor: 1_907,
+    });
+    const sales = Array.from({ length: 500 }, (_, i) => ({
+      id: uuidv7(), tenantId: api.demoTenantId, boutiqueId, deviceId, cashierId: 'c', number: `KAL-C01-B${i + 1}`,
+      lines: Array.from({ length: 40 }, (_, j) => line(j)), tenders: [{ method: 'cash', amountMinor: 500_000 }],
+      subtotalMinor: 500_000, discountMinor: 0, vatMinor: 76_271, totalMinor: 500_000, createdAt: new Date().toISOString(),
+    }));
+    expect(JSON.stringify(sales).length).toBeGreaterThan(4_000_000);
+    await db.collections.sales!.bulkInsert(sales);
+    const handle = sync();
+    await handle.awaitInSync();
+    const inCloud = await api.services.databases.withTenant(api.demoTenantId, async (tx) =>
+      (await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM sales WHERE doc->>'number' LIKE 'KAL-C01-B%'`)).rows[0]!.n);
+    expect(inCloud).toBe(500);
+    expect(handle.status()).toMatchObject({ waiting: 0, lastError: null });
+    await handle.stop();
+  });
+
   it('stops with a clear status when the till is revoked', async () => {
     const pdg = (await api.login(DEMO_USERS.pdg.email, DEMO_USERS.pdg.password)).accessToken;
     await api.call('post', `/api/tenants/${api.demoTenantId}/devices/${deviceId}/revoke`, { token: pdg });
