@@ -29,9 +29,47 @@ export function contentOf(doc: Record<string, unknown>): string {
   return JSON.stringify(canonical(doc));
 }
 
+/** How many changes a pull may look through, per document it returns, to skip a till's own facts. */
+const OWN_FACTS_SCAN = 5;
+
+/**
+ * Changes after the till's checkpoint. Facts the till wrote itself are already on it and are not
+ * sent back: a counter's sales would otherwise cross a metered mobile link twice. RxDB stops
+ * asking when a page holds fewer documents than it asked for, and keeps a checkpoint only from a
+ * page that holds some, so a page is never emptied by the skipping: when the changes run out, the
+ * last own fact carries the checkpoint; when the look-ahead runs out first, own facts fill the page.
+ */
 export async function pull(tx: SqlClient, scope: DeviceScope, collection: ReplicatedCollection, afterSeq: number, limit: number): Promise<PullResponse> {
-  const rows = await readChanges(tx, scope.tenantId, collection.table as ReplicatedTable, afterSeq, limit, collection.boutiqueScoped ? scope.boutiqueId : null);
-  return { documents: rows.map(asDocument), checkpoint: { seq: rows.at(-1)?.seq ?? afterSeq } };
+  const table = collection.table as ReplicatedTable;
+  const boutiqueId = collection.boutiqueScoped ? scope.boutiqueId : null;
+  if (collection.rule !== 'fact') {
+    const rows = await readChanges(tx, scope.tenantId, table, afterSeq, limit, boutiqueId);
+    return { documents: rows.map((row) => asDocument(row as StoredRow)), checkpoint: { seq: rows.at(-1)?.seq ?? afterSeq } };
+  }
+  const documents: SyncDocument[] = [];
+  const ownIds: string[] = [];
+  let seq = afterSeq;
+  let exhausted = false;
+  // Page by page: the usual page has no own fact and costs one query, as for other collections.
+  while (!exhausted && ownIds.length + documents.length < limit * OWN_FACTS_SCAN) {
+    const rows = await readChanges(tx, scope.tenantId, table, seq, limit, boutiqueId, scope.deviceId);
+    for (const row of rows) {
+      seq = row.seq;
+      if (row.doc === null) ownIds.push(row.id);
+      else if (documents.push(asDocument(row as StoredRow)) === limit) return { documents, checkpoint: { seq } };
+    }
+    exhausted = rows.length < limit;
+  }
+  // Look-ahead spent: if nothing follows, one own fact will do to carry the checkpoint.
+  if (!exhausted) exhausted = (await readChanges(tx, scope.tenantId, table, seq, 1, boutiqueId, scope.deviceId)).length === 0;
+  // Own facts needed to fill the page (the look-ahead ran out before the changes did) or to carry
+  // the checkpoint (the changes ran out with nothing else to send): the last ones seen, read whole.
+  const fill = !exhausted ? limit - documents.length : documents.length === 0 ? Math.min(1, ownIds.length) : 0;
+  if (fill > 0) {
+    const stored = await readDocuments(tx, scope.tenantId, table, ownIds.slice(-fill));
+    documents.push(...[...stored.values()].map(asDocument));
+  }
+  return { documents, checkpoint: { seq } };
 }
 
 /**

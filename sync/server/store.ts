@@ -84,14 +84,24 @@ export async function readDocuments(tx: SqlClient, tenantId: string, table: Repl
 
 /**
  * Changes after `afterSeq`, in sequence order. Boutique-scoped collections give a till its own
- * boutique's documents only.
+ * boutique's documents only. With `withoutDocOf`, the documents that device wrote come back with
+ * `doc: null` (their bodies are not even read out of PostgreSQL).
  */
-export async function readChanges(tx: SqlClient, tenantId: string, table: ReplicatedTable, afterSeq: number, limit: number, boutiqueId: string | null): Promise<StoredRow[]> {
-  const { rows } = await tx.query<StoredRow>(
-    `SELECT id, seq, deleted, doc FROM ${table}
+export async function readChanges(
+  tx: SqlClient,
+  tenantId: string,
+  table: ReplicatedTable,
+  afterSeq: number,
+  limit: number,
+  boutiqueId: string | null,
+  withoutDocOf: string | null = null,
+): Promise<Array<Omit<StoredRow, 'doc'> & { doc: StoredRow['doc'] | null }>> {
+  const { rows } = await tx.query<Omit<StoredRow, 'doc'> & { doc: StoredRow['doc'] | null }>(
+    `SELECT id, seq, deleted, CASE WHEN $5::text IS NOT NULL AND doc->>'deviceId' = $5 THEN NULL ELSE doc END AS doc
+     FROM ${table}
      WHERE tenant_id = $1 AND seq > $2 AND ($3::text IS NULL OR boutique_id = $3)
      ORDER BY seq LIMIT $4`,
-    [tenantId, afterSeq, boutiqueId, limit],
+    [tenantId, afterSeq, boutiqueId, limit, withoutDocOf],
   );
   return rows;
 }

@@ -28,8 +28,17 @@ describe('a till and the cloud', () => {
   let credential: string;
   let deviceId: string;
   let boutiqueId: string;
+  /** Sales documents the till received in pull responses, by id. */
+  const pulledSales: string[] = [];
+  const recordingFetch: FetchLike = async (url, init) => {
+    const response = await (fetch as unknown as FetchLike)(url, init);
+    if (!url.includes('/api/sync/sales/pull') || !response.ok) return response;
+    const body = (await response.json()) as { documents: Array<{ id: string }> };
+    pulledSales.push(...body.documents.map((d) => d.id));
+    return { status: response.status, ok: response.ok, json: async () => body };
+  };
   const sync = (): SyncHandle =>
-    startSync({ db, baseUrl: api.url, credential, fetch: fetch as unknown as FetchLike, collections: TILL, retryTime: 200, pollInterval: 60_000, setInterval, clearInterval: (h) => clearInterval(h as never) });
+    startSync({ db, baseUrl: api.url, credential, fetch: recordingFetch, collections: TILL, retryTime: 200, pollInterval: 60_000, setInterval, clearInterval: (h) => clearInterval(h as never) });
 
   beforeAll(async () => {
     api = await startTestApi();
@@ -103,6 +112,13 @@ describe('a till and the cloud', () => {
       (await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM sales WHERE doc->>'number' LIKE 'KAL-C01-B%'`)).rows[0]!.n);
     expect(inCloud).toBe(500);
     expect(handle.status()).toMatchObject({ waiting: 0, lastError: null });
+    // Its own sales do not come back down: at most one carries the checkpoint.
+    const mine = new Set(sales.map((sale) => sale.id));
+    expect(pulledSales.filter((id) => mine.has(id)).length).toBeLessThanOrEqual(1);
+    // Another till's sale, numbered after all of them, still arrives.
+    const other = { ...sales[0]!, id: uuidv7(), deviceId: 'autre-caisse', number: 'KAL-C02-1', lines: [] };
+    await api.services.databases.withTenant(api.demoTenantId, (tx) => writeDocuments(tx, api.demoTenantId, 'sales', [other as never]));
+    await waitFor(async () => (await db.collections.sales!.findOne(other.id).exec()) !== null, 5_000);
     await handle.stop();
   });
 

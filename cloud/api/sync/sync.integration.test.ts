@@ -55,9 +55,33 @@ describe('sync endpoints', () => {
     expect(first.body).toEqual({ conflicts: [], rejected: [], accepted: 50 });
     const retry = await pushRows(tillA, 'sales', sales.map((s) => ({ ...s, _rev: '2-other', _meta: { lwt: 1 } })));
     expect(retry.body).toEqual({ conflicts: [], rejected: [], accepted: 0 });
-    const pulled = await pullAll(tillA, 'sales');
+    // Another till of the boutique receives each once; the till that sold them does not get
+    // them back (at most one, carrying the checkpoint).
+    const pulled = await pullAll(tillB, 'sales');
     expect(pulled.filter((d) => sales.some((s) => s.id === d.id))).toHaveLength(50);
     expect(new Set(pulled.map((d) => d.id)).size).toBe(pulled.length);
+    expect((await pullAll(tillA, 'sales')).filter((d) => sales.some((s) => s.id === d.id)).length).toBeLessThanOrEqual(1);
+  });
+
+  it('skips a till’s own facts without ever ending a pull before another till’s change', async () => {
+    // 600 of its own sales, more than a page may look through (100 × 5), then one from till B.
+    const own = Array.from({ length: 600 }, (_, i) => sale(tillA, 2000 + i));
+    for (let i = 0; i < own.length; i += 300) await pushRows(tillA, 'sales', own.slice(i, i + 300));
+    const fromB = sale(tillB, 1);
+    await pushRows(tillB, 'sales', [fromB]);
+    // RxDB's rule: keep asking while a page is full, keep the checkpoint of any non-empty page.
+    let seq = 0;
+    const received: string[] = [];
+    for (let pages = 0; pages < 100; pages++) {
+      const page = (await api.call('get', `/api/sync/sales/pull?seq=${seq}&limit=100`, { token: tillA.credential })).body;
+      if (page.documents.length > 0) seq = page.checkpoint.seq;
+      received.push(...page.documents.map((d: { id: string }) => d.id));
+      if (page.documents.length < 100) break;
+    }
+    expect(received).toContain(fromB.id);
+    const ownIds = new Set(own.map((s) => s.id));
+    expect(received.filter((id) => ownIds.has(id)).length).toBeLessThanOrEqual(100);
+    expect(new Set(received).size).toBe(received.length);
   });
 
   it('refuses to overwrite a fact with other content, and answers with the stored one', async () => {
@@ -66,7 +90,7 @@ describe('sync endpoints', () => {
     const altered = await pushRows(tillA, 'sales', [{ ...original, totalMinor: 1 }]);
     expect(altered.body.accepted).toBe(0);
     expect(altered.body.conflicts).toEqual([expect.objectContaining({ id: original.id, totalMinor: 5_000 })]);
-    const stored = (await pullAll(tillA, 'sales')).find((d) => d.id === original.id);
+    const stored = (await pullAll(tillB, 'sales')).find((d) => d.id === original.id);
     expect(stored?.totalMinor).toBe(5_000);
   });
 
