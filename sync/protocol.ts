@@ -23,6 +23,8 @@ export type SyncDocument = z.infer<typeof syncDocumentSchema>;
 export const pullQuerySchema = z.object({
   seq: z.coerce.number().int().min(0).default(0),
   limit: z.coerce.number().int().min(1).max(1000).default(200),
+  /** `skip`: leave out the facts this till wrote itself (it has them). */
+  own: z.enum(['include', 'skip']).default('include'),
 });
 
 export type PullResponse = { documents: SyncDocument[]; checkpoint: SyncCheckpoint };

@@ -128,6 +128,9 @@ export function startSync(options: SyncOptions): SyncHandle {
     const rule = replicatedCollection(name);
     const collection = options.db.collections[name] as RxCollection | undefined;
     if (!rule || !collection) throw new Error(`unknown replicated collection ${name}`);
+    // A database that starts from nothing (new, or rebuilt after a loss) takes everything, its
+    // own past sales included; once caught up, the cloud leaves out what this till wrote itself.
+    let takeOwn: boolean | null = null;
     const state = replicateRxCollection<unknown, SyncCheckpoint>({
       collection,
       replicationIdentifier: `afrigest-${name}-${options.baseUrl}`,
@@ -138,7 +141,9 @@ export function startSync(options: SyncOptions): SyncHandle {
         // The largest pages the server accepts: fewer round trips on a slow link.
         batchSize: 1000,
         handler: async (checkpoint, batchSize) => {
-          const page = await call<PullResponse>(`/api/sync/${name}/pull?seq=${checkpoint?.seq ?? 0}&limit=${batchSize}`);
+          takeOwn ??= (checkpoint?.seq ?? 0) === 0;
+          const page = await call<PullResponse>(`/api/sync/${name}/pull?seq=${checkpoint?.seq ?? 0}&limit=${batchSize}&own=${takeOwn ? 'include' : 'skip'}`);
+          if (page.documents.length < batchSize) takeOwn = false;
           return { documents: page.documents as never, checkpoint: page.checkpoint };
         },
         stream$: resync.asObservable(),

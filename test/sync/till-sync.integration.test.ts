@@ -120,6 +120,21 @@ describe('a till and the cloud', () => {
     await api.services.databases.withTenant(api.demoTenantId, (tx) => writeDocuments(tx, api.demoTenantId, 'sales', [other as never]));
     await waitFor(async () => (await db.collections.sales!.findOne(other.id).exec()) !== null, 5_000);
     await handle.stop();
+
+    // The till's database is lost and rebuilt from the cloud: its own sales come back with the rest.
+    const rebuiltDir = mkdtempSync(join(tmpdir(), 'afrigest-till-rebuilt-'));
+    const rebuilt = await createRxDatabase({ name: 'till-rebuilt', storage: getRxStorageSQLite({ directory: rebuiltDir }), multiInstance: false });
+    try {
+      await rebuilt.addCollections({ sales: (TILL_COLLECTIONS as Record<string, unknown>).sales } as never);
+      const again = startSync({ db: rebuilt, baseUrl: api.url, credential, fetch: fetch as unknown as FetchLike, collections: ['sales'], retryTime: 200, pollInterval: 60_000, setInterval, clearInterval: (h) => clearInterval(h as never) });
+      await again.awaitInSync();
+      await again.stop();
+      const restored = await rebuilt.collections.sales!.find({ selector: { id: { $in: [...mine] } } }).exec();
+      expect(restored).toHaveLength(500);
+    } finally {
+      await rebuilt.close();
+      rmSync(rebuiltDir, { recursive: true, force: true });
+    }
   });
 
   it('stops with a clear status when the till is revoked', async () => {

@@ -43,7 +43,7 @@ export const syncRoutes: RouteDef[] = [
     handler: async ({ params, query, device, services }) => {
       const collection = replicatedCollection(params.collection);
       if (!collection) throw notFound();
-      return services.databases.withTenant(device!.tenantId, (tx) => pull(tx, device!, collection, query.seq, query.limit), { readOnly: true });
+      return services.databases.withTenant(device!.tenantId, (tx) => pull(tx, device!, collection, query.seq, query.limit, query.own), { readOnly: true });
     },
   }),
   defineRoute({
