@@ -65,6 +65,8 @@ export const syncViewSchema = z.object({
   waiting: z.number().int(),
   lastSuccessAt: isoDate.nullable(),
   lastError: z.string().nullable(),
+  /** Documents the cloud refused since the till started: a manager must look at them. */
+  rejected: z.number().int(),
   /** What the till holds: progress of the first catalogue sync. */
   local: z.object({ products: z.number().int(), users: z.number().int(), unsentSales: z.number().int().optional() }),
 });

@@ -26,6 +26,11 @@ export type SyncStatus = {
   lastError: string | null;
   /** The cloud revoked this till: replication stopped, a new enrolment is needed. */
   revoked: boolean;
+  /**
+   * Documents the cloud refused since the till started (wrong boutique after a re-enrolment,
+   * invalid data): kept by the cloud with their reason for a manager, never retried.
+   */
+  rejected: number;
 };
 
 export type SyncOptions = {
@@ -89,7 +94,7 @@ export function pushBodies(rows: unknown[]): string[] {
  * pull-only).
  */
 export function startSync(options: SyncOptions): SyncHandle {
-  const status = new BehaviorSubject<SyncStatus>({ online: false, waiting: 0, lastSuccessAt: null, lastError: null, revoked: false });
+  const status = new BehaviorSubject<SyncStatus>({ online: false, waiting: 0, lastSuccessAt: null, lastError: null, revoked: false, rejected: 0 });
   const update = (patch: Partial<SyncStatus>) => status.next({ ...status.value, ...patch });
   const resync = new Subject<'RESYNC'>();
   const states: RxReplicationState<unknown, SyncCheckpoint>[] = [];
@@ -162,6 +167,7 @@ export function startSync(options: SyncOptions): SyncHandle {
                 for (const body of pushBodies(rows)) {
                   const result = await call<PushResponse>(`/api/sync/${name}/push`, { method: 'POST', body });
                   conflicts.push(...(result.conflicts as SyncDocument[]));
+                  if (result.rejected.length > 0) update({ rejected: status.value.rejected + result.rejected.length });
                 }
                 setWaiting(name, 0);
                 return conflicts as never;

@@ -137,6 +137,20 @@ describe('a till and the cloud', () => {
     }
   });
 
+  it('counts in its status the documents the cloud refused', async () => {
+    // A sale written for another boutique (a till moved between boutiques with unsent sales).
+    const stray = {
+      id: uuidv7(), tenantId: api.demoTenantId, boutiqueId: 'autre-boutique', deviceId, cashierId: 'c', number: 'KAL-C01-X1',
+      lines: [], tenders: [{ method: 'cash', amountMinor: 1000 }], subtotalMinor: 1000, discountMinor: 0, vatMinor: 153, totalMinor: 1000,
+      createdAt: new Date().toISOString(),
+    };
+    await db.collections.sales!.insert(stray);
+    const handle = sync();
+    await handle.awaitInSync();
+    expect(handle.status()).toMatchObject({ rejected: 1, waiting: 0 });
+    await handle.stop();
+  });
+
   it('stops with a clear status when the till is revoked', async () => {
     const pdg = (await api.login(DEMO_USERS.pdg.email, DEMO_USERS.pdg.password)).accessToken;
     await api.call('post', `/api/tenants/${api.demoTenantId}/devices/${deviceId}/revoke`, { token: pdg });

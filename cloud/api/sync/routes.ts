@@ -3,7 +3,7 @@ import { REPLICATED_COLLECTIONS, replicatedCollection } from '../../../sync/coll
 import { pullQuerySchema, pushBodySchema, type PushRow } from '../../../sync/protocol.js';
 import { pull, push } from '../../../sync/server/handlers.js';
 import { notFound } from '../http/errors.js';
-import { defineRoute, type RouteDef } from '../http/route.js';
+import { defineRoute, tenantIdParam, type RouteDef } from '../http/route.js';
 
 const collectionParams = z.object({ collection: z.enum(REPLICATED_COLLECTIONS.map((c) => c.name) as [string, ...string[]]) });
 
@@ -70,6 +70,25 @@ export const syncRoutes: RouteDef[] = [
         if (result.rejected.length) req.log.warn({ collection: collection.name, rejected: result.rejected.length }, 'sync documents set aside');
         return result;
       });
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/tenants/:tenantId/sync/rejections',
+    summary: 'Documents envoyés par les caisses et refusés par le cloud, avec la raison',
+    tags: ['sync'],
+    access: { kind: 'permission', module: 'devices', action: 'read' },
+    params: z.object({ tenantId: tenantIdParam }),
+    query: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100), before: z.coerce.number().int().positive().optional() }),
+    handler: async ({ params, query, tx }) => {
+      const { rows } = await tx.query(
+        `SELECT r.id, r.at, r.device_id AS "deviceId", d.name AS "deviceName", d.boutique_id AS "boutiqueId", r.collection,
+                r.document_id AS "documentId", r.reason, r.document
+         FROM sync_rejections r LEFT JOIN devices d ON d.tenant_id = r.tenant_id AND d.id = r.device_id
+         WHERE r.tenant_id = $1 AND ($2::bigint IS NULL OR r.id < $2) ORDER BY r.id DESC LIMIT $3`,
+        [params.tenantId, query.before ?? null, query.limit],
+      );
+      return { rejections: rows };
     },
   }),
 ];

@@ -127,6 +127,17 @@ describe('sync endpoints', () => {
     expect(cloudOwned.body.conflicts[0]).toMatchObject({ id: product.id, priceMinor: product.priceMinor });
     const stored = await api.services.databases.withTenant(api.demoTenantId, async (tx) => (await tx.query('SELECT reason FROM sync_rejections')).rows);
     expect(stored.length).toBe(4);
+    // Managers see them, newest first, with the till and the reason; cashiers do not.
+    const dg = (await api.login(DEMO_USERS.dg.email, DEMO_USERS.dg.password)).accessToken;
+    const listed = await api.call('get', `/api/tenants/${api.demoTenantId}/sync/rejections?limit=2`, { token: dg });
+    expect(listed.status).toBe(200);
+    expect(listed.body.rejections).toHaveLength(2);
+    expect(listed.body.rejections[0]).toMatchObject({ deviceId: tillA.deviceId, deviceName: 'Caisse 1', collection: 'products' });
+    expect(listed.body.rejections[1]).toMatchObject({ collection: 'sales', reason: expect.stringContaining('invalid document') });
+    const older = await api.call('get', `/api/tenants/${api.demoTenantId}/sync/rejections?before=${listed.body.rejections[1].id}`, { token: dg });
+    expect(older.body.rejections.map((r: { reason: string }) => r.reason)).toEqual(['document of another boutique', 'document of another tenant']);
+    const employee = (await api.login(DEMO_USERS.employee.email, DEMO_USERS.employee.password)).accessToken;
+    expect((await api.call('get', `/api/tenants/${api.demoTenantId}/sync/rejections`, { token: employee })).status).toBe(403);
   });
 
   it('lets two tills sell the last unit offline: both sales land and stock shows -1', async () => {

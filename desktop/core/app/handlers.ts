@@ -49,10 +49,6 @@ export type HandlerContext = {
 type Handler<M extends BridgeMethod> = (input: BridgeParsedInput<M>) => Promise<BridgeOutput<M>>;
 export type Handlers = { [M in BridgeMethod]: Handler<M> };
 
-const notYet = (): never => {
-  throw new CoreError('SERVICE_UNAVAILABLE');
-};
-
 /** The signed-in user; `call` has checked there is one before any handler that needs it runs. */
 function signedIn(ctx: HandlerContext): SessionUser {
   const user = ctx.user();
@@ -159,7 +155,7 @@ export function createHandlers(ctx: HandlerContext): Handlers {
         return await buildSyncView(ctx.till());
       } catch (error) {
         if (error instanceof CoreError && error.code === 'NOT_ENROLLED') {
-          return { state: 'not-enrolled', online: false, waiting: 0, lastSuccessAt: null, lastError: null, local: { products: 0, users: 0 } };
+          return { state: 'not-enrolled', online: false, waiting: 0, lastSuccessAt: null, lastError: null, rejected: 0, local: { products: 0, users: 0 } };
         }
         throw error;
       }

@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { useTill } from '../till.js';
 
-/** Always on screen: is the cloud reachable, and how many documents wait to be sent. */
+/** Always on screen: is the cloud reachable, how many documents wait to be sent, any the cloud refused. */
 export function SyncBadge() {
   const { t } = useTranslation();
   const { sync } = useTill();
@@ -9,6 +9,7 @@ export function SyncBadge() {
   const online = sync?.online ?? false;
   const kind = state === 'revoked' ? 'revoked' : state === 'not-enrolled' ? 'idle' : online ? 'online' : 'offline';
   const waiting = sync?.waiting ?? 0;
+  const rejected = sync?.rejected ?? 0;
   return (
     <div className={`sync-badge ${kind}`} data-testid="sync-badge" data-online={online ? 'true' : 'false'} data-state={state} role="status" aria-live="polite">
       <span className="dot" aria-hidden="true" />
@@ -17,6 +18,11 @@ export function SyncBadge() {
       <span className="sync-waiting" data-testid="sync-waiting" data-count={waiting}>
         {t('ui.sync.waiting', { count: waiting })}
       </span>
+      {rejected > 0 && (
+        <span className="sync-rejected" data-testid="sync-rejected" data-count={rejected} role="alert">
+          {t('ui.sync.rejected', { count: rejected })}
+        </span>
+      )}
     </div>
   );
 }

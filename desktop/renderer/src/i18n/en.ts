@@ -18,6 +18,7 @@ export const uiEn: UiCatalogue = {
     idle: 'Not enrolled',
     syncing: 'syncing…',
     waiting: '{{count}} waiting to send',
+    rejected: '{{count}} refused by the server: tell your manager',
   },
   enrol: {
     title: 'Enrol this till',

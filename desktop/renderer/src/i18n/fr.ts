@@ -16,6 +16,7 @@ export const uiFr = {
     idle: 'Non enrôlée',
     syncing: 'synchronisation…',
     waiting: '{{count}} en attente d’envoi',
+    rejected: '{{count}} refusé(s) par le serveur : prévenez votre responsable',
   },
   enrol: {
     title: 'Enrôler cette caisse',
