@@ -15,8 +15,7 @@ import { ecommerceRoutes } from './ecommerce/routes.js';
 import { healthRoutes } from './health/routes.js';
 import { authenticate } from './http/authenticate.js';
 import { errorBody, errorHandler } from './http/errors.js';
-import { httpMetrics } from './http/metrics.js';
-import { requestLog } from './http/request-log.js';
+import { observeRequests } from './http/request-log.js';
 import { paymentRoutes, RAW_BODY_PATHS } from './payments/routes.js';
 import { mountRoute, registerOpenApi, type RouteDef } from './http/route.js';
 import type { Services } from './services.js';
@@ -62,11 +61,17 @@ export function createApp(services: Services, extraRoutes: RouteDef[] = []): Exp
   app.disable('x-powered-by');
   app.set('trust proxy', services.config.trustProxy);
 
-  app.use(requestLog(services.logger));
+  observeRequests(app, services.logger, services.metrics);
   app.use(helmet());
   const origins = new Set(services.config.allowedOrigins);
-  app.use(cors({ origin: (origin, done) => done(null, !origin || origins.has(origin)), credentials: true, exposedHeaders: ['X-Request-Id'] }));
-  app.use(httpMetrics(services.metrics));
+  const corsForBrowsers = cors({ origin: (origin, done) => done(null, !origin || origins.has(origin)), credentials: true, exposedHeaders: ['X-Request-Id'] });
+  // Only a browser's cross-origin call carries Origin: tills, providers and curl skip the CORS
+  // work, and every answer still says that it varies by Origin.
+  app.use((req, res, next) => {
+    if (req.headers.origin) return corsForBrowsers(req, res, next);
+    res.setHeader('Vary', 'Origin');
+    next();
+  });
   // Provider callbacks keep their exact bytes (signatures); the JSON parser then leaves them alone.
   app.use(RAW_BODY_PATHS, express.raw({ type: () => true, limit: '256kb' }));
   app.use(express.json({ limit: '2mb' }));

@@ -60,6 +60,21 @@ describe('API spine', () => {
     expect(made.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  it('answers CORS for the allowed browser origins only, and says every answer varies by Origin', async () => {
+    const path = `/api/tenants/${api.demoTenantId}/boutiques`;
+    const allowed = await api.call('get', path, { token: pdg, headers: { origin: 'http://localhost:5173' } });
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
+    expect(allowed.headers.get('access-control-expose-headers')).toBe('X-Request-Id');
+    const foreign = await api.call('get', path, { token: pdg, headers: { origin: 'https://evil.example' } });
+    expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
+    const preflight = await api.call('options', path, { headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'POST' } });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
+    const noOrigin = await api.call('get', path, { token: pdg });
+    expect(noOrigin.headers.get('access-control-allow-origin')).toBeNull();
+    expect(noOrigin.headers.get('vary')).toMatch(/Origin/);
+  });
+
   it('reports readiness, metrics and the OpenAPI document', async () => {
     expect((await api.call('get', '/readyz')).body.status).toBe('ready');
     await api.call('get', `/api/tenants/${api.demoTenantId}/boutiques`, { token: pdg });

@@ -1,4 +1,3 @@
-import type { RequestHandler } from 'express';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Databases } from '../../db/tenancy.js';
 
@@ -41,16 +40,4 @@ export function createMetrics(databases: Databases): Metrics {
     });
   }
   return { registry, httpDuration, loginAttempts };
-}
-
-/** Times every request under its route template (never the raw URL: ids would explode the label set). */
-export function httpMetrics(metrics: Metrics): RequestHandler {
-  return (req, res, next) => {
-    const end = metrics.httpDuration.startTimer();
-    res.on('finish', () => {
-      const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
-      end({ route, method: req.method, status: String(res.statusCode) });
-    });
-    next();
-  };
 }
