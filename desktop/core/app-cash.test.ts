@@ -1,35 +1,18 @@
-import { randomBytes, scryptSync } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { BridgeResult } from '../bridge/wire.js';
 import { vatIncluded } from '../../shared/money.js';
-import type { OfflineVerifier, Return, Sale } from '../../shared/schema/index.js';
-import { searchForm } from '../../shared/text.js';
+import type { Return, Sale } from '../../shared/schema/index.js';
 import { startCore, type Core } from './app.js';
-import { saveEnrolment, type Enrolment } from './app/enrolment.js';
+import { saveEnrolment } from './app/enrolment.js';
 import { openTillDatabase, tillDirectory } from './app/till-db.js';
+import { bridgeOutput, testEnrolment, testProduct, verifierOf } from './test-support/core-fixture.js';
 import { createReturns } from './pos/returns.js';
 
-function verifierOf(password: string): OfflineVerifier {
-  const salt = randomBytes(16);
-  const params = { N: 1024, r: 8, p: 1, keyLength: 32 };
-  return { algorithm: 'scrypt', salt: salt.toString('base64'), ...params, hash: scryptSync(password, salt, 32, params).toString('base64') };
-}
-
 const CLOUD = 'http://cloud.test';
-const enrolment: Enrolment = {
-  cloudUrl: CLOUD, deviceId: 'dev-1', deviceCode: 'C01', credential: 'tenant-1.dev-1.secret-credential',
-  tenant: { id: 'tenant-1', code: 'demo', name: 'Demo SARL', currency: 'GNF', timeZone: 'Africa/Conakry' },
-  boutique: { id: 'b1', code: 'KAL', name: 'Boutique Kaloum' },
-  enrolledAt: '2026-11-25T08:00:00Z',
-};
+const enrolment = testEnrolment(CLOUD);
 const identity = { tenantId: 'tenant-1', boutiqueId: 'b1', boutiqueCode: 'KAL', deviceId: 'dev-1', deviceCode: 'C01', currency: 'GNF' as const };
-
-const product = (id: string, name: string, barcode: string, priceMinor: number) => ({
-  id, tenantId: 'tenant-1', barcode, name, searchName: searchForm(name), categoryId: 'c1', priceMinor, vatRateBp: 1800, unit: 'piece', active: true, updatedAt: '2026-11-25T00:00:00Z',
-});
 
 /**
  * The cloud as far as these calls need it: mobile-money payments succeed at once; everything
@@ -42,11 +25,6 @@ const fakeFetch = async (url: string | URL | Request, init?: RequestInit): Promi
     return json(201, { paymentId: `pay-${body.idempotencyKey}`, status: 'succeeded', amountMinor: body.amountMinor, currency: 'GNF', redirectUrl: null });
   }
   return json(404, { error: { code: 'ROUTE_NOT_FOUND', message: '' } });
-};
-
-const output = <T = Record<string, unknown>>(result: BridgeResult): T => {
-  if (!result.ok) throw new Error(`call refused: ${JSON.stringify(result.error)}`);
-  return result.output as T;
 };
 
 describe('core: drawer, stock, customers and PIN through the bridge', () => {
@@ -66,7 +44,7 @@ describe('core: drawer, stock, customers and PIN through the bridge', () => {
       { ...base, id: 'u-emp', email: 'employe@demo.local', name: 'Ibrahima Sow', role: 'employee', offlineVerifier: verifierOf('Demo123!') },
       { ...base, id: 'u-dg', email: 'dg@demo.local', name: 'Aïssatou Diallo', role: 'dg', offlineVerifier: verifierOf('Demo123!') },
     ]);
-    await db.collections.products!.bulkInsert([product('riz', 'Riz parfumé 5 kg', '2240000000077', 55_000), product('eau', 'Eau minérale Coyah 1,5 L', '2240000000084', 6_000)]);
+    await db.collections.products!.bulkInsert([testProduct('riz', 'Riz parfumé 5 kg', '2240000000077', 55_000), testProduct('eau', 'Eau minérale Coyah 1,5 L', '2240000000084', 6_000)]);
     await db.close();
     core = await startCore({
       dataDirectory: directory, cloudUrl: CLOUD, clock, fetch: fakeFetch as typeof fetch, strictOutputs: true, log: () => undefined,
@@ -78,30 +56,30 @@ describe('core: drawer, stock, customers and PIN through the bridge', () => {
     rmSync(directory, { recursive: true, force: true });
   });
 
-  const signIn = async (email: string) => output(await core.call('auth.signIn', { email, password: 'Demo123!' }));
+  const signIn = async (email: string) => bridgeOutput(await core.call('auth.signIn', { email, password: 'Demo123!' }));
 
   it('refuses a second open, and closes with a Z report that matches the sales and returns of the session', async () => {
     await signIn('employe@demo.local');
     // Before the session: a sale that is not the session's.
-    output(await core.call('checkout.complete', { lines: [{ productId: 'eau', quantityMilli: 1000 }], tenders: [{ method: 'cash', amountMinor: 6_000 }] }));
+    bridgeOutput(await core.call('checkout.complete', { lines: [{ productId: 'eau', quantityMilli: 1000 }], tenders: [{ method: 'cash', amountMinor: 6_000 }] }));
 
     await signIn('dg@demo.local');
     expect(await core.call('cash.current', {})).toEqual({ ok: true, output: null });
     expect(await core.call('cash.move', { type: 'cash_in', amountMinor: 1_000, reason: 'Monnaie' })).toMatchObject({ ok: false, error: { code: 'CASH_SESSION_NOT_OPEN' } });
-    const session = output<{ sessionId: string; openedAt: string }>(await core.call('cash.open', { floatMinor: 100_000 }));
+    const session = bridgeOutput<{ sessionId: string; openedAt: string }>(await core.call('cash.open', { floatMinor: 100_000 }));
     expect(session).toEqual({ sessionId: expect.any(String), openedAt: expect.any(String), openedBy: 'u-dg', floatMinor: 100_000, cashInMinor: 0, cashOutMinor: 0, expectedCashMinor: 100_000 });
     expect(await core.call('cash.open', { floatMinor: 50_000 })).toMatchObject({ ok: false, error: { code: 'CASH_SESSION_ALREADY_OPEN', message: expect.any(String) } });
     expect(await core.call('cash.move', { type: 'cash_in', amountMinor: 10_000, reason: '   ' })).toMatchObject({ ok: false, error: { code: 'CASH_MOVE_REASON_REQUIRED' } });
-    output(await core.call('cash.move', { type: 'cash_in', amountMinor: 10_000, reason: 'Monnaie de la banque' }));
+    bridgeOutput(await core.call('cash.move', { type: 'cash_in', amountMinor: 10_000, reason: 'Monnaie de la banque' }));
 
     await signIn('employe@demo.local');
     // Cash with change; then mobile money with cash.
-    const first = output<Sale>(await core.call('checkout.complete', {
+    const first = bridgeOutput<Sale>(await core.call('checkout.complete', {
       lines: [{ productId: 'riz', quantityMilli: 1000 }, { productId: 'eau', quantityMilli: 2000 }], tenders: [{ method: 'cash', amountMinor: 70_000 }],
     }));
     expect(first.tenders).toEqual([{ method: 'cash', amountMinor: 70_000, changeMinor: 3_000 }]);
-    const payment = output<{ paymentId: string }>(await core.call('payments.mobileStart', { method: 'mtn_momo', amountMinor: 20_000, phone: '+224 620 00 00 01' }));
-    output(await core.call('checkout.complete', {
+    const payment = bridgeOutput<{ paymentId: string }>(await core.call('payments.mobileStart', { method: 'mtn_momo', amountMinor: 20_000, phone: '+224 620 00 00 01' }));
+    bridgeOutput(await core.call('checkout.complete', {
       lines: [{ productId: 'riz', quantityMilli: 1000 }], tenders: [{ method: 'mtn_momo', amountMinor: 20_000, paymentId: payment.paymentId }, { method: 'cash', amountMinor: 35_000 }],
     }));
     // A bottle of water given back in cash (the returns service on the till's database, as returns.create runs it).
@@ -112,7 +90,7 @@ describe('core: drawer, stock, customers and PIN through the bridge', () => {
     expect(await core.call('cash.close', { counted: { cash: 1 } })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
 
     await signIn('dg@demo.local');
-    expect(output(await core.call('cash.move', { type: 'cash_out', amountMinor: 25_000, reason: 'Achat de sacs' }))).toMatchObject({
+    expect(bridgeOutput(await core.call('cash.move', { type: 'cash_out', amountMinor: 25_000, reason: 'Achat de sacs' }))).toMatchObject({
       cashInMinor: 10_000, cashOutMinor: 25_000, expectedCashMinor: 100_000 + 67_000 + 35_000 + 10_000 - 25_000 - 6_000,
     });
     // Still open: an X report, nothing counted yet.
@@ -120,7 +98,7 @@ describe('core: drawer, stock, customers and PIN through the bridge', () => {
       ok: true, output: { closedAt: null, salesCount: 2, returnsCount: 1, differenceMinor: 0, byMethod: [{ method: 'cash', expectedMinor: 181_000, countedMinor: 0, differenceMinor: 0 }, {}, {}, {}] },
     });
     type Z = { closedAt: string; byMethod: Array<{ method: string }> } & Record<string, unknown>;
-    const z = output<Z>(await core.call('cash.close', { counted: { cash: 180_000, mtn_momo: 20_000 } }));
+    const z = bridgeOutput<Z>(await core.call('cash.close', { counted: { cash: 180_000, mtn_momo: 20_000 } }));
 
     // Independently, from the documents this device wrote while the session was open.
     const db = core.database()!;
@@ -166,12 +144,12 @@ describe('core: drawer, stock, customers and PIN through the bridge', () => {
   it('lets a dg adjust stock with a reason; an employee is refused and nothing is written', async () => {
     const movements = () => core.database()!.collections.stock_movements!.count().exec();
     await signIn('employe@demo.local');
-    output(await core.call('checkout.complete', { lines: [{ productId: 'eau', quantityMilli: 2000 }], tenders: [{ method: 'cash', amountMinor: 12_000 }] }));
+    bridgeOutput(await core.call('checkout.complete', { lines: [{ productId: 'eau', quantityMilli: 2000 }], tenders: [{ method: 'cash', amountMinor: 12_000 }] }));
     const before = await movements();
     expect(await core.call('stock.adjust', { productId: 'eau', deltaMilli: 24_000, reason: 'Réception' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     expect(await movements()).toBe(before);
     // Reading is everyone's.
-    expect(output(await core.call('stock.list', { search: 'EAU' }))).toEqual([
+    expect(bridgeOutput(await core.call('stock.list', { search: 'EAU' }))).toEqual([
       { productId: 'eau', name: 'Eau minérale Coyah 1,5 L', barcode: '2240000000084', unit: 'piece', onHandMilli: -2_000, low: true },
     ]);
 
@@ -183,10 +161,10 @@ describe('core: drawer, stock, customers and PIN through the bridge', () => {
       ok: true, output: { productId: 'eau', name: 'Eau minérale Coyah 1,5 L', barcode: '2240000000084', unit: 'piece', onHandMilli: 22_000, low: false },
     });
     expect(await movements()).toBe(before + 1);
-    output(await core.call('stock.adjust', { productId: 'riz', deltaMilli: 3_000, reason: 'Réception partielle' }));
+    bridgeOutput(await core.call('stock.adjust', { productId: 'riz', deltaMilli: 3_000, reason: 'Réception partielle' }));
     // At or below 5 units is low.
-    expect(output<Array<{ productId: string }>>(await core.call('stock.low', {})).map((i) => i.productId)).toEqual(['riz']);
-    expect(output<Array<{ productId: string; low: boolean }>>(await core.call('stock.list', {})).map((i) => [i.productId, i.low])).toEqual([['eau', false], ['riz', true]]);
+    expect(bridgeOutput<Array<{ productId: string }>>(await core.call('stock.low', {})).map((i) => i.productId)).toEqual(['riz']);
+    expect(bridgeOutput<Array<{ productId: string; low: boolean }>>(await core.call('stock.list', {})).map((i) => [i.productId, i.low])).toEqual([['eau', false], ['riz', true]]);
   });
 
   it('locks a PIN after five wrong tries, lists only the users who have one, and switches cashiers', async () => {
@@ -211,7 +189,7 @@ describe('core: drawer, stock, customers and PIN through the bridge', () => {
 
   it('creates a customer once per phone and finds them by phone or name', async () => {
     await signIn('employe@demo.local');
-    const made = output<{ id: string }>(await core.call('customers.create', { name: 'Mamadou Diallo', phone: '620 12 34 56' }));
+    const made = bridgeOutput<{ id: string }>(await core.call('customers.create', { name: 'Mamadou Diallo', phone: '620 12 34 56' }));
     expect(made).toEqual({ id: expect.any(String), name: 'Mamadou Diallo', phone: '224620123456' });
     expect(await core.call('customers.create', { name: 'M. Diallo', phone: '+224 620 12 34 56' })).toEqual({ ok: true, output: made });
     expect(await core.database()!.collections.customers!.count().exec()).toBe(1);

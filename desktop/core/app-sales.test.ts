@@ -1,32 +1,16 @@
-import { randomBytes, scryptSync } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { BridgeResult } from '../bridge/wire.js';
-import type { OfflineVerifier, Sale, StockMovement } from '../../shared/schema/index.js';
-import { searchForm } from '../../shared/text.js';
+import type { Sale, StockMovement } from '../../shared/schema/index.js';
 import { startCore, type Core } from './app.js';
-import { saveEnrolment, type Enrolment } from './app/enrolment.js';
+import { saveEnrolment } from './app/enrolment.js';
 import { openTillDatabase, tillDirectory } from './app/till-db.js';
-
-function verifierOf(password: string): OfflineVerifier {
-  const salt = randomBytes(16);
-  const params = { N: 1024, r: 8, p: 1, keyLength: 32 };
-  return { algorithm: 'scrypt', salt: salt.toString('base64'), ...params, hash: scryptSync(password, salt, 32, params).toString('base64') };
-}
+import { bridgeOutput, testEnrolment, testProduct, verifierOf } from './test-support/core-fixture.js';
 
 const CLOUD = 'http://cloud.test';
-const enrolment: Enrolment = {
-  cloudUrl: CLOUD, deviceId: 'dev-1', deviceCode: 'C01', credential: 'tenant-1.dev-1.secret-credential',
-  tenant: { id: 'tenant-1', code: 'demo', name: 'Demo SARL', currency: 'GNF', timeZone: 'Africa/Conakry' },
-  boutique: { id: 'b1', code: 'KAL', name: 'Boutique Kaloum', address: 'Avenue de la République, Kaloum' },
-  enrolledAt: '2026-11-25T08:00:00Z',
-};
-
-const product = (id: string, name: string, barcode: string, priceMinor: number) => ({
-  id, tenantId: 'tenant-1', barcode, name, searchName: searchForm(name), categoryId: 'c1', priceMinor, vatRateBp: 1800, unit: 'piece', active: true, updatedAt: '2026-11-25T00:00:00Z',
-});
+const enrolment = testEnrolment(CLOUD, { address: 'Avenue de la République, Kaloum' });
 
 // The cloud is down: these calls all run offline.
 const offline = async (): Promise<Response> => {
@@ -62,7 +46,7 @@ describe('core: sales history, receipts and returns through the bridge', () => {
       { ...base, id: 'u-emp2', email: 'fanta@demo.local', name: 'Fanta Camara', role: 'employee', offlineVerifier: verifierOf('Demo123!') },
       { ...base, id: 'u-dg', email: 'dg@demo.local', name: 'Aïssatou Diallo', role: 'dg', offlineVerifier: verifierOf('Demo123!') },
     ]);
-    await db.collections.products!.bulkInsert([product('riz', 'Riz parfumé 5 kg', '2240000000077', 55_000), product('savon', 'Savon <Lux> & co', '2240000000084', 10_000)]);
+    await db.collections.products!.bulkInsert([testProduct('riz', 'Riz parfumé 5 kg', '2240000000077', 55_000), testProduct('savon', 'Savon <Lux> & co', '2240000000084', 10_000)]);
     await db.collections.settings!.insert({
       id: 'settings', tenantId: 'tenant-1', vatRateBp: 1800, currency: 'GNF', locale: 'fr', timeZone: 'Africa/Conakry', receiptFooter: 'Merci et à bientôt !',
       taxId: '1234567-KAL', updatedAt: '2026-11-25T00:00:00Z',
@@ -78,9 +62,9 @@ describe('core: sales history, receipts and returns through the bridge', () => {
     rmSync(directory, { recursive: true, force: true });
   });
 
-  const signIn = async (email: string) => output(await core.call('auth.signIn', { email, password: 'Demo123!' }));
+  const signIn = async (email: string) => bridgeOutput(await core.call('auth.signIn', { email, password: 'Demo123!' }));
   const sell = async (lines: Array<{ productId: string; quantityMilli: number; discount?: { kind: 'percent'; rate: number } }>, amountMinor: number) =>
-    output<Sale>(await core.call('checkout.complete', { lines, tenders: [{ method: 'cash', amountMinor }] }));
+    bridgeOutput<Sale>(await core.call('checkout.complete', { lines, tenders: [{ method: 'cash', amountMinor }] }));
   const onHand = async (productId: string) =>
     (await core.database()!.collections.stock_movements!.find({ selector: { productId } }).exec()).reduce((sum, d) => sum + (d.toJSON() as StockMovement).quantityMilli, 0);
   const counts = async () => {
@@ -95,9 +79,9 @@ describe('core: sales history, receipts and returns through the bridge', () => {
     await signIn('fanta@demo.local');
     const hers = await sell([{ productId: 'savon', quantityMilli: 2000 }], 20_000);
 
-    expect(output<Sale[]>(await core.call('sales.recent', {})).map((s) => s.id)).toEqual([hers.id]);
+    expect(bridgeOutput<Sale[]>(await core.call('sales.recent', {})).map((s) => s.id)).toEqual([hers.id]);
     await signIn('employe@demo.local');
-    expect(output<Sale[]>(await core.call('sales.recent', {})).map((s) => s.number)).toEqual([mine2.number, mine1.number]);
+    expect(bridgeOutput<Sale[]>(await core.call('sales.recent', {})).map((s) => s.number)).toEqual([mine2.number, mine1.number]);
     expect(await core.call('sales.byNumber', { number: ` ${mine1.number} ` })).toEqual({ ok: true, output: mine1 });
     // Another cashier's sale does not exist for an employee: not listed, not found, not printed, not returned.
     expect(await core.call('sales.byNumber', { number: hers.number })).toEqual({ ok: true, output: null });
@@ -110,9 +94,9 @@ describe('core: sales history, receipts and returns through the bridge', () => {
     expect(await counts()).toEqual(before);
 
     await signIn('dg@demo.local');
-    const all = output<Sale[]>(await core.call('sales.recent', { limit: 2 }));
+    const all = bridgeOutput<Sale[]>(await core.call('sales.recent', { limit: 2 }));
     expect(all.map((s) => s.number)).toEqual([hers.number, mine2.number]);
-    expect(output<Sale[]>(await core.call('sales.recent', { limit: 2, before: all[1]!.createdAt })).map((s) => s.number)).toEqual([mine1.number]);
+    expect(bridgeOutput<Sale[]>(await core.call('sales.recent', { limit: 2, before: all[1]!.createdAt })).map((s) => s.number)).toEqual([mine1.number]);
     expect(await core.call('sales.byNumber', { number: hers.number })).toEqual({ ok: true, output: hers });
     expect(await core.call('sales.byNumber', { number: 'KAL-C01-999999' })).toEqual({ ok: true, output: null });
   });
@@ -156,17 +140,17 @@ describe('core: sales history, receipts and returns through the bridge', () => {
     expect(sale.discountMinor).toBe(3_000);
     expect(await onHand('savon')).toBe(-3000);
 
-    const first = output<Returnable>(await core.call('returns.returnable', { saleId: sale.id }));
+    const first = bridgeOutput<Returnable>(await core.call('returns.returnable', { saleId: sale.id }));
     expect(first.sale.id).toBe(sale.id);
     expect(first.lines).toEqual([
       { productId: 'savon', name: 'Savon <Lux> & co', soldMilli: 3000, returnedMilli: 0, returnableMilli: 3000, unitRefundMinor: 9_000 },
       { productId: 'riz', name: 'Riz parfumé 5 kg', soldMilli: 1000, returnedMilli: 0, returnableMilli: 1000, unitRefundMinor: 55_000 },
     ]);
-    const partial = output<ReturnOut>(await core.call('returns.create', { saleId: sale.id, lines: [{ productId: 'savon', quantityMilli: 1000 }], refundMethod: 'cash', reason: 'Emballage abîmé' }));
+    const partial = bridgeOutput<ReturnOut>(await core.call('returns.create', { saleId: sale.id, lines: [{ productId: 'savon', quantityMilli: 1000 }], refundMethod: 'cash', reason: 'Emballage abîmé' }));
     expect(partial).toMatchObject({ totalMinor: 9_000, refunds: [{ method: 'cash', amountMinor: 9_000 }], lines: [{ productId: 'savon', quantityMilli: 1000, refundMinor: 9_000 }] });
     expect(await onHand('savon')).toBe(-2000);
 
-    const after = output<Returnable>(await core.call('returns.returnable', { saleId: sale.id }));
+    const after = bridgeOutput<Returnable>(await core.call('returns.returnable', { saleId: sale.id }));
     expect(after.lines.map((l) => [l.productId, l.returnedMilli, l.returnableMilli])).toEqual([['savon', 1000, 2000], ['riz', 0, 1000]]);
     const before = await counts();
     expect(await core.call('returns.create', { saleId: sale.id, lines: [{ productId: 'savon', quantityMilli: 2001 }], refundMethod: 'cash', reason: 'Trop' })).toMatchObject({
@@ -174,13 +158,13 @@ describe('core: sales history, receipts and returns through the bridge', () => {
     });
     expect(await counts()).toEqual(before);
 
-    const rest = output<ReturnOut>(await core.call('returns.create', {
+    const rest = bridgeOutput<ReturnOut>(await core.call('returns.create', {
       saleId: sale.id, lines: [{ productId: 'savon', quantityMilli: 2000 }, { productId: 'riz', quantityMilli: 1000 }], refundMethod: 'orange_money', reason: 'Client a changé d’avis',
     }));
     expect(partial.totalMinor + rest.totalMinor).toBe(sale.totalMinor);
     expect(rest.refunds).toEqual([{ method: 'orange_money', amountMinor: sale.totalMinor - partial.totalMinor }]);
     expect([await onHand('savon'), await onHand('riz')]).toEqual([0, 0]);
-    expect(output<Returnable>(await core.call('returns.returnable', { saleId: sale.id })).lines.every((l) => l.returnableMilli === 0)).toBe(true);
+    expect(bridgeOutput<Returnable>(await core.call('returns.returnable', { saleId: sale.id })).lines.every((l) => l.returnableMilli === 0)).toBe(true);
     expect(await core.call('returns.create', { saleId: sale.id, lines: [{ productId: 'riz', quantityMilli: 1 }], refundMethod: 'cash', reason: 'Encore' })).toMatchObject({
       ok: false, error: { code: 'RETURN_QUANTITY_EXCEEDED' },
     });
@@ -189,7 +173,7 @@ describe('core: sales history, receipts and returns through the bridge', () => {
   it('prints a sale ticket and a return slip as HTML and PDF, in French or English', async () => {
     await signIn('employe@demo.local');
     const sale = await sell([{ productId: 'riz', quantityMilli: 2000 }, { productId: 'savon', quantityMilli: 1000 }], 150_000);
-    const ticket = output<Document>(await core.call('receipts.sale', { saleId: sale.id }));
+    const ticket = bridgeOutput<Document>(await core.call('receipts.sale', { saleId: sale.id }));
     expect(ticket.fileName).toBe(`ticket-${sale.number}.html`);
     const html = plain(ticket.html!);
     for (const text of ['Demo SARL – Boutique Kaloum', 'Avenue de la République, Kaloum', 'NIF : 1234567-KAL', sale.number, 'Ibrahima Sow', 'Ticket de caisse', 'Merci et à bientôt !']) {
@@ -204,38 +188,38 @@ describe('core: sales history, receipts and returns through the bridge', () => {
     // 09:00 UTC is 09:00 in Conakry.
     expect(html).toContain('25/11/2026 09:00');
 
-    const en = plain(output<Document>(await core.call('receipts.sale', { saleId: sale.id, locale: 'en' })).html!);
+    const en = plain(bridgeOutput<Document>(await core.call('receipts.sale', { saleId: sale.id, locale: 'en' })).html!);
     expect(en).toContain('Sales receipt');
     expect(en).toContain('GNF 120,000');
 
-    const pdf = output<Document>(await core.call('receipts.sale', { saleId: sale.id, format: 'pdf' }));
+    const pdf = bridgeOutput<Document>(await core.call('receipts.sale', { saleId: sale.id, format: 'pdf' }));
     expect(pdf.fileName).toBe(`ticket-${sale.number}.pdf`);
     expect(pdf.html).toBeUndefined();
     expect(Buffer.from(pdf.pdfBase64!, 'base64').subarray(0, 5).toString('latin1')).toBe('%PDF-');
 
-    const ret = output<ReturnOut>(await core.call('returns.create', { saleId: sale.id, lines: [{ productId: 'savon', quantityMilli: 1000 }], refundMethod: 'cash', reason: 'Mauvais parfum' }));
-    const slip = plain(output<Document>(await core.call('receipts.return', { returnId: ret.id })).html!);
+    const ret = bridgeOutput<ReturnOut>(await core.call('returns.create', { saleId: sale.id, lines: [{ productId: 'savon', quantityMilli: 1000 }], refundMethod: 'cash', reason: 'Mauvais parfum' }));
+    const slip = plain(bridgeOutput<Document>(await core.call('receipts.return', { returnId: ret.id })).html!);
     for (const text of ['Reçu de retour', 'NIF : 1234567-KAL', sale.number, 'Mauvais parfum', '10 000 GNF']) expect(slip).toContain(text);
-    const slipPdf = output<Document>(await core.call('receipts.return', { returnId: ret.id, format: 'pdf' }));
+    const slipPdf = bridgeOutput<Document>(await core.call('receipts.return', { returnId: ret.id, format: 'pdf' }));
     expect(Buffer.from(slipPdf.pdfBase64!, 'base64').subarray(0, 4).toString('latin1')).toBe('%PDF');
     // Another employee reprints neither the sale nor the return.
     await signIn('fanta@demo.local');
     expect(await core.call('receipts.return', { returnId: ret.id })).toMatchObject({ ok: false, error: { code: 'RETURN_NOT_FOUND' } });
     await signIn('dg@demo.local');
-    expect(output<Document>(await core.call('receipts.return', { returnId: ret.id })).html).toContain('Mauvais parfum');
+    expect(bridgeOutput<Document>(await core.call('receipts.return', { returnId: ret.id })).html).toContain('Mauvais parfum');
   });
 
   it('prints the Z report of a closed session', async () => {
     await signIn('dg@demo.local');
-    const session = output<{ sessionId: string }>(await core.call('cash.open', { floatMinor: 50_000 }));
+    const session = bridgeOutput<{ sessionId: string }>(await core.call('cash.open', { floatMinor: 50_000 }));
     await sell([{ productId: 'riz', quantityMilli: 1000 }], 60_000);
-    output(await core.call('cash.close', { counted: { cash: 105_000 } }));
-    const doc = output<Document>(await core.call('cash.zReportDocument', { sessionId: session.sessionId }));
+    bridgeOutput(await core.call('cash.close', { counted: { cash: 105_000 } }));
+    const doc = bridgeOutput<Document>(await core.call('cash.zReportDocument', { sessionId: session.sessionId }));
     expect(doc.fileName).toMatch(/^rapport-z-KAL-C01-2026-11-25\.html$/);
     const html = plain(doc.html!);
     for (const text of ['Rapport Z', 'NIF : 1234567-KAL', 'Aïssatou Diallo', '50 000 GNF', '55 000 GNF']) expect(html).toContain(text);
     expect(html).not.toMatch(/\d[.,]\d{2} ?GNF/);
-    const pdf = output<Document>(await core.call('cash.zReportDocument', { sessionId: session.sessionId, format: 'pdf', locale: 'en' }));
+    const pdf = bridgeOutput<Document>(await core.call('cash.zReportDocument', { sessionId: session.sessionId, format: 'pdf', locale: 'en' }));
     expect(Buffer.from(pdf.pdfBase64!, 'base64').subarray(0, 4).toString('latin1')).toBe('%PDF');
     expect(await core.call('cash.zReportDocument', { sessionId: 'inconnue' })).toMatchObject({ ok: false, error: { code: 'CASH_SESSION_NOT_FOUND' } });
   });

@@ -1,32 +1,13 @@
-import { randomBytes, scryptSync } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { OfflineVerifier } from '../../shared/schema/index.js';
-import { searchForm } from '../../shared/text.js';
 import { startCore, type Core } from './app.js';
-import { saveEnrolment, type Enrolment } from './app/enrolment.js';
+import { saveEnrolment } from './app/enrolment.js';
 import { openTillDatabase, tillDirectory } from './app/till-db.js';
-
-function verifierOf(password: string): OfflineVerifier {
-  const salt = randomBytes(16);
-  const params = { N: 1024, r: 8, p: 1, keyLength: 32 };
-  return { algorithm: 'scrypt', salt: salt.toString('base64'), ...params, hash: scryptSync(password, salt, 32, params).toString('base64') };
-}
-
-const enrolment = (cloudUrl: string): Enrolment => ({
-  cloudUrl, deviceId: 'dev-1', deviceCode: 'C01', credential: 'tenant-1.dev-1.secret-credential',
-  tenant: { id: 'tenant-1', code: 'demo', name: 'Demo SARL', currency: 'GNF', timeZone: 'Africa/Conakry' },
-  boutique: { id: 'b1', code: 'KAL', name: 'Boutique Kaloum' },
-  enrolledAt: '2026-11-25T08:00:00Z',
-});
-
-const product = (id: string, name: string, barcode: string, priceMinor: number) => ({
-  id, tenantId: 'tenant-1', barcode, name, searchName: searchForm(name), categoryId: 'c1', priceMinor, vatRateBp: 1800, unit: 'piece', active: true, updatedAt: '2026-11-25T00:00:00Z',
-});
+import { testEnrolment, testProduct, verifierOf } from './test-support/core-fixture.js';
 
 /** A stand-in for the cloud's POS payments and enrolment routes: answers what the till asks. */
 function fakeCloud() {
@@ -80,7 +61,7 @@ describe('core: bridge calls', () => {
   const logs: string[] = [];
 
   async function seed(cloudUrl: string) {
-    saveEnrolment(directory, enrolment(cloudUrl));
+    saveEnrolment(directory, testEnrolment(cloudUrl));
     const db = await openTillDatabase(tillDirectory(directory, 'dev-1'));
     const base = { tenantId: 'tenant-1', boutiqueIds: ['b1'], active: true, updatedAt: '2026-11-25T10:00:00Z' };
     await db.collections.users!.bulkInsert([
@@ -88,7 +69,7 @@ describe('core: bridge calls', () => {
       { ...base, id: 'u-dg', email: 'dg@demo.local', name: 'Aïssatou Diallo', role: 'dg', offlineVerifier: verifierOf('Demo123!') },
       { ...base, id: 'u-other', email: 'ailleurs@demo.local', name: 'Autre', role: 'employee', boutiqueIds: ['b2'], offlineVerifier: verifierOf('Demo123!') },
     ]);
-    await db.collections.products!.bulkInsert([product('riz', 'Riz parfumé 5 kg', '2240000000077', 55_000), product('eau', 'Eau minérale Coyah 1,5 L', '2240000000084', 6_000)]);
+    await db.collections.products!.bulkInsert([testProduct('riz', 'Riz parfumé 5 kg', '2240000000077', 55_000), testProduct('eau', 'Eau minérale Coyah 1,5 L', '2240000000084', 6_000)]);
     await db.close();
   }
 
