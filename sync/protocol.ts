@@ -32,7 +32,7 @@ export type PullResponse = { documents: SyncDocument[]; checkpoint: SyncCheckpoi
 export const pushBodySchema = z.object({
   rows: z
     .array(z.object({ assumedMasterState: z.unknown().nullish(), newDocumentState: z.unknown() }))
-    .max(500),
+    .max(1000),
 });
 export type PushRow = { assumedMasterState?: unknown; newDocumentState: unknown };
 

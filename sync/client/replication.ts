@@ -157,7 +157,7 @@ export function startSync(options: SyncOptions): SyncHandle {
         ? {}
         : {
             push: {
-              batchSize: 500,
+              batchSize: 1000,
               handler: async (rows) => {
                 setWaiting(name, rows.length);
                 const conflicts: SyncDocument[] = [];

@@ -119,6 +119,7 @@ export async function push(tx: SqlClient, scope: DeviceScope, collection: Replic
     else candidates.push(checked.doc);
   }
   const table = collection.table as ReplicatedTable;
+  if (collection.rule === 'fact') return pushFacts(tx, scope, collection, candidates, rejected, log);
   const stored = await readDocuments(tx, scope.tenantId, table, candidates.map((d) => d.id));
   const conflicts: SyncDocument[] = [];
   const toWrite: Array<SyncDocument & { boutiqueId?: string | null }> = [];
@@ -132,20 +133,44 @@ export async function push(tx: SqlClient, scope: DeviceScope, collection: Replic
       if (master) conflicts.push(asDocument(master));
       continue;
     }
-    if (collection.rule === 'fact') {
-      if (!master) toWrite.push(withoutLocalFields(doc));
-      else if (contentOf(master.doc) !== contentOf(doc)) {
-        log('fact conflict rejected', { collection: collection.name, id: doc.id, deviceId: scope.deviceId });
-        conflicts.push(asDocument(master));
-      }
-      continue;
-    }
     const merged = master ? mergeLastWriterWins(master.doc, doc) : withoutLocalFields(doc);
     toWrite.push(merged as SyncDocument);
     if (master && contentOf(merged) !== contentOf(doc)) conflicts.push({ ...(merged as SyncDocument), _deleted: false });
   }
   const written = await writeDocuments(tx, scope.tenantId, table, toWrite);
   return { conflicts, rejected, accepted: written.length };
+}
+
+/**
+ * Facts are written first, as new: the usual push holds only new facts and costs no read. Those
+ * already stored (a retry, or a clash of ids) are then read and compared: the same content is a
+ * no-op, other content a conflict answered with the stored fact, never an overwrite.
+ */
+async function pushFacts(
+  tx: SqlClient,
+  scope: DeviceScope,
+  collection: ReplicatedCollection,
+  candidates: SyncDocument[],
+  rejected: Rejection[],
+  log: (event: string, details: Record<string, unknown>) => void,
+): Promise<PushResponse> {
+  const table = collection.table as ReplicatedTable;
+  const byId = new Map<string, SyncDocument>();
+  for (const doc of candidates) if (!byId.has(doc.id)) byId.set(doc.id, doc);
+  const written = new Set(await writeDocuments(tx, scope.tenantId, table, [...byId.values()].map(withoutLocalFields)));
+  const already = [...byId.keys()].filter((id) => !written.has(id));
+  const conflicts: SyncDocument[] = [];
+  if (already.length > 0) {
+    const stored = await readDocuments(tx, scope.tenantId, table, already);
+    for (const id of already) {
+      const master = stored.get(id)!;
+      if (contentOf(master.doc) !== contentOf(byId.get(id)!)) {
+        log('fact conflict rejected', { collection: collection.name, id, deviceId: scope.deviceId });
+        conflicts.push(asDocument(master));
+      }
+    }
+  }
+  return { conflicts, rejected, accepted: written.size };
 }
 
 function withoutLocalFields(doc: SyncDocument): SyncDocument {
