@@ -70,7 +70,7 @@ class HttpError extends Error {
 const PUSH_BODY_BUDGET = 600_000;
 
 /** `{"rows":[…]}` bodies under the budget, in order; a row larger than the budget goes alone. */
-export function pushBodies(rows: unknown[]): string[] {
+function pushBodies(rows: unknown[]): string[] {
   const bodies: string[] = [];
   let current: string[] = [];
   let size = 0;

@@ -34,10 +34,11 @@ const OWN_FACTS_SCAN = 5;
 
 /**
  * Changes after the till's checkpoint. With `own: 'skip'`, facts the till wrote itself are not
- * sent back: it has them, and a counter's sales would otherwise cross a metered mobile link twice. RxDB stops
- * asking when a page holds fewer documents than it asked for, and keeps a checkpoint only from a
- * page that holds some, so a page is never emptied by the skipping: when the changes run out, the
- * last own fact carries the checkpoint; when the look-ahead runs out first, own facts fill the page.
+ * sent back: it has them, and a counter's sales would otherwise cross a metered mobile link
+ * twice. RxDB stops asking when a page holds fewer documents than it asked for, and keeps a
+ * checkpoint only from a page that holds some, so a page is never emptied by the skipping: when
+ * the changes run out, the last own fact carries the checkpoint; when the look-ahead runs out
+ * first, own facts fill the page.
  */
 export async function pull(tx: SqlClient, scope: DeviceScope, collection: ReplicatedCollection, afterSeq: number, limit: number, own: 'include' | 'skip' = 'include'): Promise<PullResponse> {
   const table = collection.table as ReplicatedTable;
