@@ -59,6 +59,9 @@ export function openApiDocument(routes: RouteDef[]) {
 export function createApp(services: Services, extraRoutes: RouteDef[] = []): Express {
   const app = express();
   app.disable('x-powered-by');
+  // No ETag on API answers: computing one hashes every body, and no client of the API asks with
+  // If-None-Match (tills follow checkpoints). The storefront's static files keep theirs.
+  app.set('etag', false);
   app.set('trust proxy', services.config.trustProxy);
 
   observeRequests(app, services.logger, services.metrics);

@@ -38,13 +38,13 @@ export function observeRequests(app: Express, logger: Logger, metrics: Metrics):
     configurable: true,
   });
   app.use((req, res, next) => {
-    const started = process.hrtime.bigint();
+    const started = performance.now();
     const given = req.headers['x-request-id'];
     const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     req.id = id;
     res.setHeader('X-Request-Id', id);
     res.on('finish', () => {
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      const ms = performance.now() - started;
       const status = res.statusCode;
       // Labelled by route template, never the raw URL: ids would explode the label set.
       const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
