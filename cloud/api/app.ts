@@ -81,9 +81,8 @@ export function createApp(services: Services, extraRoutes: RouteDef[] = []): Exp
   app.use(authenticate(services));
 
   const routes = [...healthRoutes, ...apiRoutes, ...extraRoutes];
-  const router = express.Router();
-  for (const route of routes) mountRoute(router, route, services);
-  app.use(router);
+  // Straight on the app, not in a nested router: one dispatch less on every request.
+  for (const route of routes) mountRoute(app, route, services);
 
   const document = openApiDocument(routes);
   app.get('/api/openapi.json', (_req, res) => void res.json(document));

@@ -126,7 +126,7 @@ export function registerOpenApi(registry: OpenAPIRegistry, route: RouteDef): voi
   });
 }
 
-export function mountRoute(router: Router, route: RouteDef, services: Services): void {
+export function mountRoute(router: Pick<Router, RouteDef['method']>, route: RouteDef, services: Services): void {
   const tenantRoute = isTenantRoute(route);
   router[route.method](route.path, async (req: Request, res: Response, next: NextFunction) => {
     try {
