@@ -168,7 +168,7 @@ describe('core: bridge calls', () => {
     const split = await sale([{ method: 'mtn_momo', amountMinor: 20_000, paymentId: 'pay-1' }, { method: 'cash', amountMinor: 35_000 }]);
     expect(split).toMatchObject({ ok: true, output: { tenders: [{ method: 'mtn_momo', paymentId: 'pay-1' }, { method: 'cash' }] } });
     // One payment pays one sale.
-    expect(await sale([{ method: 'mtn_momo', amountMinor: 20_000, paymentId: 'pay-1' }, { method: 'cash', amountMinor: 35_000 }])).toMatchObject({ ok: false, error: { code: 'PAYMENT_NOT_SUCCEEDED' } });
+    expect(await sale([{ method: 'mtn_momo', amountMinor: 20_000, paymentId: 'pay-1' }, { method: 'cash', amountMinor: 35_000 }])).toMatchObject({ ok: false, error: { code: 'PAYMENT_ALREADY_USED', message: 'Ce paiement mobile a déjà servi pour une autre vente.' } });
 
     await core.call('payments.mobileStart', { method: 'orange_money', amountMinor: 55_000, phone: '620000000' });
     await expect.poll(() => events.at(-1)).toEqual({ paymentId: 'pay-2', status: 'failed' });

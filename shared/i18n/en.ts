@@ -47,6 +47,7 @@ export const en: Catalogue = {
     MOBILE_MONEY_OFFLINE: 'Mobile money unavailable offline: take cash instead.',
     PAYMENT_NOT_FOUND: 'Payment not found.',
     PAYMENT_NOT_SUCCEEDED: 'The mobile payment is not confirmed: wait for it or take another tender.',
+    PAYMENT_ALREADY_USED: 'This mobile payment was already used for another sale.',
     IDEMPOTENCY_KEY_REQUIRED: 'Idempotency-Key header required (one unique value per payment attempt).',
     IDEMPOTENCY_CONFLICT: 'This Idempotency-Key was already used for a different request.',
     PAYMENT_PROVIDER_UNAVAILABLE: 'The payment service is not answering: try again in a moment.',

@@ -45,6 +45,7 @@ export const fr = {
     MOBILE_MONEY_OFFLINE: 'Paiement mobile indisponible hors connexion : encaissez en espèces.',
     PAYMENT_NOT_FOUND: 'Paiement introuvable.',
     PAYMENT_NOT_SUCCEEDED: 'Le paiement mobile n’est pas confirmé : attendez la confirmation ou encaissez autrement.',
+    PAYMENT_ALREADY_USED: 'Ce paiement mobile a déjà servi pour une autre vente.',
     IDEMPOTENCY_KEY_REQUIRED: 'En-tête Idempotency-Key requis (une valeur unique par tentative de paiement).',
     IDEMPOTENCY_CONFLICT: 'Cette clé Idempotency-Key a déjà servi pour une autre demande.',
     PAYMENT_PROVIDER_UNAVAILABLE: 'Le service de paiement ne répond pas : réessayez dans un instant.',

@@ -222,7 +222,6 @@ export function createHandlers(ctx: HandlerContext): Handlers {
         tenders: input.tenders.map((t) => ({ method: t.method, amountMinor: t.amountMinor, ...(t.paymentId ? { paymentId: t.paymentId } : {}) })),
         ...(input.customerId ? { customerId: input.customerId } : {}),
       });
-      till.mobileMoney.markUsed(sale.tenders.map((t) => t.paymentId));
       return sale;
     },
     'payments.mobileStart': async (input) => ctx.till().mobileMoney.start(input),

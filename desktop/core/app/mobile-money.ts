@@ -43,7 +43,6 @@ export function createMobileMoney(options: MobileMoneyOptions) {
   const now = options.now ?? Date.now;
   const known = new Map<string, PaymentStatus>();
   /** Payments already used by a sale of this run: one payment pays one sale. */
-  const consumed = new Set<string>();
   const timers = new Set<ReturnType<typeof setTimeout>>();
   let closed = false;
 
@@ -142,13 +141,13 @@ export function createMobileMoney(options: MobileMoneyOptions) {
 
     /**
      * Checks mobile-money tenders before a sale is written: each names a payment that succeeded,
-     * for its method and amount, and not used by another sale.
+     * for its method and amount (checkout then refuses one already used by another sale).
      */
     async verifyTenders(tenders: Array<{ method: string; amountMinor: number; paymentId?: string | undefined }>): Promise<void> {
       const ids = new Set<string>();
       for (const tender of tenders) {
         if (tender.method !== 'mtn_momo' && tender.method !== 'orange_money') continue;
-        if (!tender.paymentId || ids.has(tender.paymentId) || consumed.has(tender.paymentId)) throw new PosError('PAYMENT_NOT_SUCCEEDED');
+        if (!tender.paymentId || ids.has(tender.paymentId)) throw new PosError('PAYMENT_NOT_SUCCEEDED');
         ids.add(tender.paymentId);
         const status = await this.status(tender.paymentId);
         if (status.status !== 'succeeded') throw new PosError('PAYMENT_NOT_SUCCEEDED');
@@ -156,10 +155,6 @@ export function createMobileMoney(options: MobileMoneyOptions) {
           throw new PosError('PAYMENT_NOT_SUCCEEDED');
         }
       }
-    },
-
-    markUsed(paymentIds: Array<string | undefined>): void {
-      for (const id of paymentIds) if (id) consumed.add(id);
     },
 
     close(): void {

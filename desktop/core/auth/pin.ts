@@ -13,7 +13,8 @@ export type PinAuthOptions = { cost?: ScryptCost };
  * the sync (which replicates exactly those) never sends it anywhere. Same SQLite file as the
  * rest of the till, so the same durability and no second file to write atomically; a PIN is a
  * convenience of one counter, not an account credential the cloud should hold. (RxDB's open
- * build allows 16 open collections per process: the till holds 10 with this one.)
+ * build allows 16 open collections per process: the till holds 11 with this one and the
+ * payment uses.)
  */
 export const PIN_COLLECTION = 'local_pins';
 

@@ -60,6 +60,21 @@ describe('checkout', () => {
     expect(third.number).toBe('KAL-C01-000003');
   });
 
+  it('lets a mobile payment pay for one sale only, even when two checkouts race and after a restart', async () => {
+    const { checkout } = createCheckout(db, till);
+    const cashier = { id: 'u1', role: 'employee' as const };
+    const paidBy = (paymentId: string) => ({ lines: [{ productId: 'eau', quantityMilli: 1000 }], tenders: [{ method: 'orange_money' as const, amountMinor: 6_000, paymentId }] });
+    const [first, second] = await Promise.allSettled([checkout(cashier, paidBy('pay-7')), checkout(cashier, paidBy('pay-7'))]);
+    expect(first.status).toBe('fulfilled');
+    expect(second).toMatchObject({ status: 'rejected', reason: expect.objectContaining({ code: 'PAYMENT_ALREADY_USED' }) });
+    // Nothing of the refused sale was written: one sale, one movement.
+    expect(await db.collections.sales!.count().exec()).toBe(1);
+    expect(await db.collections.stock_movements!.count().exec()).toBe(1);
+    // A new checkout service (the app restarted) still knows the payment is spent.
+    await expect(createCheckout(db, till).checkout(cashier, paidBy('pay-7'))).rejects.toMatchObject({ code: 'PAYMENT_ALREADY_USED' });
+    expect((await createCheckout(db, till).checkout(cashier, paidBy('pay-8'))).number).toBe('KAL-C01-000002');
+  });
+
   it('refuses what the cashier cannot do, and writes nothing', async () => {
     const { checkout } = createCheckout(db, till);
     const refuse = async (request: Parameters<typeof checkout>[1], code: string, role: 'employee' | 'dg' = 'employee') => {

@@ -4,8 +4,9 @@ import { priceCart, type CartLineInput } from '../../../shared/cart.js';
 import { formatMoney, type Discount } from '../../../shared/money.js';
 import { DISCOUNT_CAPS, type Role } from '../../../shared/rbac.js';
 import type { Product, Sale, StockMovement, Tender } from '../../../shared/schema/index.js';
-import { insertAtomically } from '../db/atomic-write.js';
+import { AtomicWriteError, insertAtomically } from '../db/atomic-write.js';
 import { PosError } from './errors.js';
+import { PAYMENT_USES_COLLECTION, paymentUses } from './payment-uses.js';
 
 export type TillIdentity = { tenantId: string; boutiqueId: string; boutiqueCode: string; deviceId: string; deviceCode: string; currency: 'GNF' };
 export type Cashier = { id: string; role: Role };
@@ -60,6 +61,7 @@ export function createCheckout(db: RxDatabase, till: TillIdentity, clock: () => 
     if (change > 0 && (!cash || cash.amountMinor < change)) throw new PosError('TENDER_INVALID');
     const tenders = request.tenders.map((t) => (t === cash && change > 0 ? { ...t, changeMinor: change } : t));
 
+    const usesCollection = await paymentUses(db);
     const counter = await nextCounter();
     const createdAt = clock().toISOString();
     const sale: Sale = {
@@ -82,10 +84,17 @@ export function createCheckout(db: RxDatabase, till: TillIdentity, clock: () => 
       id: uuidv7(), tenantId: till.tenantId, boutiqueId: till.boutiqueId, productId: line.productId,
       quantityMilli: -line.quantityMilli, kind: 'sale', refId: sale.id, deviceId: till.deviceId, createdAt,
     }));
-    insertAtomically([
-      { collection: db.collections.sales!, documents: [sale] },
-      { collection: db.collections.stock_movements!, documents: movements },
-    ]);
+    const uses = tenders.filter((t) => t.paymentId).map((t) => ({ paymentId: t.paymentId!, saleId: sale.id, usedAt: createdAt }));
+    try {
+      insertAtomically([
+        { collection: db.collections.sales!, documents: [sale] },
+        { collection: db.collections.stock_movements!, documents: movements },
+        ...(uses.length ? [{ collection: usesCollection, documents: uses }] : []),
+      ]);
+    } catch (error) {
+      if (error instanceof AtomicWriteError && error.collection === PAYMENT_USES_COLLECTION) throw new PosError('PAYMENT_ALREADY_USED');
+      throw error;
+    }
     lastCounter = counter;
     return sale;
   }
