@@ -254,9 +254,11 @@ export function createPayments(options: PaymentsOptions) {
     return { payment: view(row), replayed: false };
   }
 
-  async function get(tenantId: string, paymentId: string): Promise<PaymentView | undefined> {
+  /** A payment; with `startedBy`, only a counter payment that till started (another's is not found). */
+  async function get(tenantId: string, paymentId: string, startedBy?: { deviceId: string }): Promise<PaymentView | undefined> {
     const row = await databases.withTenant(tenantId, (tx) => loadPayment(tx, { paymentId }), { readOnly: true });
-    return row ? view(row) : undefined;
+    if (!row || (startedBy && (row.purpose !== 'pos' || row.device_id !== startedBy.deviceId))) return undefined;
+    return view(row);
   }
 
   /**

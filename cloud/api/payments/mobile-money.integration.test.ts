@@ -81,6 +81,21 @@ describe('MTN MoMo at the counter', () => {
     expect(await eventsOf(started.body.paymentId)).toEqual(['applied']);
   });
 
+  it('lets a till follow only the counter payments it started', async () => {
+    const started = await counterPayment({});
+    const pdg = (await api.login('pdg@demo.local', 'Demo123!')).accessToken;
+    const boutiques = (await api.call('get', `/api/tenants/${tenantId}/boutiques`, { token: pdg })).body.boutiques;
+    const code = await api.call('post', `/api/tenants/${tenantId}/devices/enrolment-codes`, { token: pdg, body: { boutiqueId: boutiques[0].id, deviceName: 'Caisse voisine' } });
+    const other = `Device ${(await api.call('post', '/api/devices/enrol', { body: { tenant: 'demo', code: code.body.code } })).body.credential}`;
+    const seenByOther = await api.call('get', `/api/pos/payments/${started.body.paymentId}`, { token: other });
+    expect(seenByOther.status).toBe(404);
+    expect(seenByOther.body.error.code).toBe('PAYMENT_NOT_FOUND');
+    // Nor a storefront order's payment, even on the till of the same boutique.
+    const { payment } = await order('mtn-momo');
+    expect((await api.call('get', `/api/pos/payments/${payment.paymentId}`, { token: device })).status).toBe(404);
+    expect((await api.call('get', `/api/pos/payments/${started.body.paymentId}`, { token: device })).status).toBe(200);
+  });
+
   it('stores the same callback sent ten times, concurrently, once, and accepts PUT and POST', async () => {
     sims.mtnMomo.setSwitches({ callbacks: { duplicates: 9 } });
     const started = await counterPayment({});

@@ -76,8 +76,12 @@ function msisdn(phone: string): string {
   return digits.length === 9 ? `224${digits}` : digits;
 }
 
-async function pendingFor(services: Services, tenantId: string, paymentId: string, waitSeconds: number): Promise<PaymentView> {
-  let payment = await services.payments.get(tenantId, paymentId);
+/**
+ * A till follows the counter payments it started, and no other: a storefront order's payment or
+ * another till's cannot be claimed as a tender.
+ */
+async function pendingFor(services: Services, tenantId: string, deviceId: string, paymentId: string, waitSeconds: number): Promise<PaymentView> {
+  let payment = await services.payments.get(tenantId, paymentId, { deviceId });
   if (!payment) throw notFound('PAYMENT_NOT_FOUND');
   const deadline = Date.now() + waitSeconds * 1000;
   // Long poll: the till follows its payment live; a change on another instance is seen within a second.
@@ -134,7 +138,7 @@ export const paymentRoutes: RouteDef[] = [
     query: z.object({ wait: z.coerce.number().int().min(0).max(25).default(0) }),
     handler: async ({ params, query, device, principal, services }) => {
       const tenant = await services.tenants.assertAccess(device!.tenantId, principal);
-      return pendingFor(services, tenant.id, params.paymentId, query.wait);
+      return pendingFor(services, tenant.id, device!.deviceId, params.paymentId, query.wait);
     },
   }),
   defineRoute({
