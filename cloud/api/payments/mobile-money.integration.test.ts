@@ -96,6 +96,53 @@ describe('MTN MoMo at the counter', () => {
     expect((await api.call('get', `/api/pos/payments/${started.body.paymentId}`, { token: device })).status).toBe(200);
   });
 
+  it('records which synced sale claimed each counter payment, and lists for managers the claims that do not hold', async () => {
+    const pdg = (await api.login('pdg@demo.local', 'Demo123!')).accessToken;
+    const boutiqueId = (await api.call('get', `/api/tenants/${tenantId}/boutiques`, { token: pdg })).body.boutiques[0].id;
+    const code = await api.call('post', `/api/tenants/${tenantId}/devices/enrolment-codes`, { token: pdg, body: { boutiqueId, deviceName: 'Caisse contrôle' } });
+    const enrolled = (await api.call('post', '/api/devices/enrol', { body: { tenant: 'demo', code: code.body.code } })).body;
+    const till = `Device ${enrolled.credential}`;
+    const start = (phone = '622 12 34 56') =>
+      api.call('post', '/api/pos/payments', { token: till, headers: { 'idempotency-key': randomUUID() }, body: { method: 'mtn_momo', amountMinor: 25_000, phone } });
+    const paid = (await start()).body.paymentId as string;
+    sims.mtnMomo.approve(paid);
+    await until(async () => (await api.call('get', `/api/pos/payments/${paid}`, { token: till })).body.status, (s) => s === 'succeeded');
+    const pending = (await start('622 00 00 07')).body.paymentId as string;
+    let n = 0;
+    const sale = (paymentId: string, amountMinor = 25_000) => ({
+      id: randomUUID(), tenantId, boutiqueId, deviceId: enrolled.deviceId, number: `KAL-CTL-${++n}`, totalMinor: amountMinor,
+      lines: [{ productId, quantityMilli: 1000, unitPriceMinor: amountMinor }], tenders: [{ method: 'mtn_momo', amountMinor, paymentId }], createdAt: new Date().toISOString(),
+    });
+    const push = (docs: unknown[]) => api.call('post', '/api/sync/sales/push', { token: till, body: { rows: docs.map((d) => ({ newDocumentState: d })) } });
+
+    const honest = sale(paid);
+    expect((await push([honest])).body.accepted).toBe(1);
+    await push([honest]); // sent again after a lost answer: nothing new
+    const twice = sale(paid);
+    const notPaid = sale(pending);
+    const otherAmount = sale(paid, 30_000);
+    const unknown = sale(randomUUID());
+    expect((await push([twice, notPaid, unknown])).body.accepted).toBe(3);
+    expect((await push([otherAmount])).body.accepted).toBe(1);
+
+    // Every sale is kept; the claims that do not hold are listed, newest first.
+    const listed = await api.call('get', `/api/tenants/${tenantId}/payments/anomalies`, { token: pdg });
+    expect(listed.status).toBe(200);
+    const bySale = new Map<string, string[]>();
+    for (const a of listed.body.anomalies as Array<{ saleId: string; reason: string; deviceName: string }>) {
+      expect(a.deviceName).toBe('Caisse contrôle');
+      bySale.set(a.saleId, [...(bySale.get(a.saleId) ?? []), a.reason]);
+    }
+    expect(bySale.get(honest.id)).toBeUndefined();
+    expect(bySale.get(twice.id)).toEqual(['claimed_twice']);
+    expect(bySale.get(notPaid.id)).toEqual(['not_succeeded']);
+    expect(bySale.get(unknown.id)).toEqual(['unknown']);
+    expect(bySale.get(otherAmount.id)).toEqual(['amount']);
+    expect(listed.body.anomalies[0]).toMatchObject({ saleId: otherAmount.id, saleNumber: otherAmount.number, paymentId: paid });
+    const employee = (await api.login('employe@demo.local', 'Demo123!')).accessToken;
+    expect((await api.call('get', `/api/tenants/${tenantId}/payments/anomalies`, { token: employee })).status).toBe(403);
+  });
+
   it('stores the same callback sent ten times, concurrently, once, and accepts PUT and POST', async () => {
     sims.mtnMomo.setSwitches({ callbacks: { duplicates: 9 } });
     const started = await counterPayment({});

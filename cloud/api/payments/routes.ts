@@ -180,4 +180,25 @@ export const paymentRoutes: RouteDef[] = [
       return { payments: rows.map((r) => ({ ...r, amountMinor: Number((r as { amountMinor: string }).amountMinor) })) };
     },
   }),
+  defineRoute({
+    method: 'get',
+    path: '/api/tenants/:tenantId/payments/anomalies',
+    summary: 'Ventes synchronisées dont le paiement mobile ne tient pas (inconnu, d’une autre caisse, non abouti, autre montant, déjà utilisé)',
+    tags: ['payments'],
+    access: { kind: 'permission', module: 'reports', action: 'read' },
+    params: tenantParams,
+    query: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100), before: z.coerce.number().int().positive().optional() }),
+    handler: async ({ params, query, tx }) => {
+      const { rows } = await tx.query(
+        `SELECT a.id, a.at, a.reason, a.payment_id AS "paymentId", a.sale_id AS "saleId", s.doc->>'number' AS "saleNumber",
+                a.device_id AS "deviceId", d.name AS "deviceName"
+         FROM payment_anomalies a
+         LEFT JOIN sales s ON s.tenant_id = a.tenant_id AND s.id = a.sale_id
+         LEFT JOIN devices d ON d.tenant_id = a.tenant_id AND d.id = a.device_id
+         WHERE a.tenant_id = $1 AND ($2::bigint IS NULL OR a.id < $2) ORDER BY a.id DESC LIMIT $3`,
+        [params.tenantId, query.before ?? null, query.limit],
+      );
+      return { anomalies: rows };
+    },
+  }),
 ];

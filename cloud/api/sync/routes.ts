@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { REPLICATED_COLLECTIONS, replicatedCollection } from '../../../sync/collections.js';
 import { pullQuerySchema, pushBodySchema, type PushRow } from '../../../sync/protocol.js';
 import { pull, push } from '../../../sync/server/handlers.js';
+import { recordPaymentClaims, type ClaimingSale } from '../../payments/claims.js';
 import { notFound } from '../http/errors.js';
 import { defineRoute, tenantIdParam, type RouteDef } from '../http/route.js';
 
@@ -68,6 +69,12 @@ export const syncRoutes: RouteDef[] = [
           );
         }
         if (result.rejected.length) req.log.warn({ collection: collection.name, rejected: result.rejected.length }, 'sync documents set aside');
+        if (collection.name === 'sales') {
+          const refused = new Set(result.rejected.map((r) => r.id));
+          const sales = body.rows.map((r) => r.newDocumentState as ClaimingSale).filter((sale) => typeof sale?.id === 'string' && !refused.has(sale.id));
+          const anomalies = await recordPaymentClaims(tx, scope.tenantId, scope.deviceId, sales);
+          if (anomalies) req.log.warn({ deviceId: scope.deviceId, anomalies }, 'sales claim payments that do not hold');
+        }
         return result;
       });
     },

@@ -285,4 +285,39 @@ export const tenantMigrations: Migration[] = [
       await db.query(`GRANT USAGE ON SEQUENCE order_numbers TO ${APP_ROLE};`);
     },
   },
+  {
+    name: '0006_payment_claims',
+    up: async (db) => {
+      // Which synced sale claimed each counter payment (one sale per payment), and the claims that
+      // do not hold: an unknown payment, another till's, one not succeeded, another amount, or a
+      // payment already claimed by another sale. The sale is kept (it happened at the counter);
+      // the anomaly is for a manager to look at.
+      await db.query(`
+        CREATE TABLE payment_claims (
+          tenant_id text NOT NULL,
+          payment_id text NOT NULL,
+          sale_id text NOT NULL,
+          device_id text NOT NULL,
+          claimed_at timestamptz NOT NULL DEFAULT now(),
+          PRIMARY KEY (tenant_id, payment_id)
+        );
+        CREATE TABLE payment_anomalies (
+          tenant_id text NOT NULL,
+          id bigserial PRIMARY KEY,
+          sale_id text NOT NULL,
+          payment_id text NOT NULL,
+          device_id text NOT NULL,
+          reason text NOT NULL CHECK (reason IN ('unknown', 'other_device', 'not_succeeded', 'amount', 'claimed_twice')),
+          at timestamptz NOT NULL DEFAULT now(),
+          UNIQUE (tenant_id, sale_id, payment_id, reason)
+        );
+        CREATE INDEX payment_anomalies_tenant ON payment_anomalies (tenant_id, id DESC);
+      `);
+      for (const table of ['payment_claims', 'payment_anomalies']) {
+        await db.query(tenantIsolation(table));
+        await db.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ${table} TO ${APP_ROLE};`);
+      }
+      await db.query(`GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${APP_ROLE};`);
+    },
+  },
 ];
