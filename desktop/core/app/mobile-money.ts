@@ -42,7 +42,6 @@ export function createMobileMoney(options: MobileMoneyOptions) {
   const giveUpMs = options.giveUpMs ?? 15 * 60_000;
   const now = options.now ?? Date.now;
   const known = new Map<string, PaymentStatus>();
-  /** Payments already used by a sale of this run: one payment pays one sale. */
   const timers = new Set<ReturnType<typeof setTimeout>>();
   let closed = false;
 
