@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CURRENCY_EXPONENTS } from '../../../shared/money.js';
 import { email } from '../auth/schemas.js';
-import { defineRoute, idParam, type RouteDef } from '../http/route.js';
+import { defineRoute, idParam, pageQuery, type RouteDef } from '../http/route.js';
 import { notFound } from '../http/errors.js';
 import { provisionTenant } from './service.js';
 
@@ -76,7 +76,7 @@ export const adminRoutes: RouteDef[] = [
     summary: 'Journal de la plateforme (super_admin)',
     tags: ['admin'],
     access: { kind: 'permission', module: 'admin.companies', action: 'read' },
-    query: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100), before: z.coerce.number().int().positive().optional() }),
+    query: pageQuery,
     handler: async ({ query, services }) => {
       const { rows } = await services.databases.master.query(
         `SELECT id, at, actor_id, actor_role, tenant_id, action, target, ip, request_id, details FROM platform_audit

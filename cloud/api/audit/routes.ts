@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineRoute, tenantIdParam, type RouteDef } from '../http/route.js';
+import { defineRoute, pageQuery, type RouteDef, tenantIdParam } from '../http/route.js';
 
 export const auditRoutes: RouteDef[] = [
   defineRoute({
@@ -9,7 +9,7 @@ export const auditRoutes: RouteDef[] = [
     tags: ['audit'],
     access: { kind: 'permission', module: 'audit', action: 'read' },
     params: z.object({ tenantId: tenantIdParam }),
-    query: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100), before: z.coerce.number().int().positive().optional() }),
+    query: pageQuery,
     handler: async ({ params, query, tx }) => {
       const { rows } = await tx.query(
         `SELECT id, at, actor_id AS "actorId", actor_role AS "actorRole", action, target, ip, request_id AS "requestId", details

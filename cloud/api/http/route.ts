@@ -72,6 +72,8 @@ export function defineRoute<P = Record<string, never>, Q = Record<string, never>
 
 export const tenantIdParam = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'identifiant invalide');
 export const idParam = tenantIdParam;
+/** Newest first, by pages: `before` is the last id of the previous page. */
+export const pageQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(100), before: z.coerce.number().int().positive().optional() });
 
 export function isTenantRoute(route: RouteDef): boolean {
   return route.path.includes(':tenantId');

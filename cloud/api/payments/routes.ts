@@ -4,7 +4,7 @@ import { PaymentProviderError } from '../../payments/errors.js';
 import type { ProviderName } from '../../payments/provider.js';
 import { PaymentRequestError, type PaymentView } from '../../payments/service.js';
 import { AppError, notFound } from '../http/errors.js';
-import { defineRoute, tenantIdParam, type RouteDef } from '../http/route.js';
+import { defineRoute, pageQuery, type RouteDef, tenantIdParam } from '../http/route.js';
 import type { Services } from '../services.js';
 
 const tenantParams = z.object({ tenantId: tenantIdParam });
@@ -187,7 +187,7 @@ export const paymentRoutes: RouteDef[] = [
     tags: ['payments'],
     access: { kind: 'permission', module: 'reports', action: 'read' },
     params: tenantParams,
-    query: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100), before: z.coerce.number().int().positive().optional() }),
+    query: pageQuery,
     handler: async ({ params, query, tx }) => {
       const { rows } = await tx.query(
         `SELECT a.id, a.at, a.reason, a.payment_id AS "paymentId", a.sale_id AS "saleId", s.doc->>'number' AS "saleNumber",

@@ -4,7 +4,7 @@ import { pullQuerySchema, pushBodySchema, type PushRow } from '../../../sync/pro
 import { pull, push } from '../../../sync/server/handlers.js';
 import { recordPaymentClaims, type ClaimingSale } from '../../payments/claims.js';
 import { notFound } from '../http/errors.js';
-import { defineRoute, tenantIdParam, type RouteDef } from '../http/route.js';
+import { defineRoute, pageQuery, type RouteDef, tenantIdParam } from '../http/route.js';
 
 const collectionParams = z.object({ collection: z.enum(REPLICATED_COLLECTIONS.map((c) => c.name) as [string, ...string[]]) });
 
@@ -86,7 +86,7 @@ export const syncRoutes: RouteDef[] = [
     tags: ['sync'],
     access: { kind: 'permission', module: 'devices', action: 'read' },
     params: z.object({ tenantId: tenantIdParam }),
-    query: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100), before: z.coerce.number().int().positive().optional() }),
+    query: pageQuery,
     handler: async ({ params, query, tx }) => {
       const { rows } = await tx.query(
         `SELECT r.id, r.at, r.device_id AS "deviceId", d.name AS "deviceName", d.boutique_id AS "boutiqueId", r.collection,
