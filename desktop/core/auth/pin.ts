@@ -1,6 +1,7 @@
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
-import type { RxCollection, RxDatabase, RxJsonSchema } from 'rxdb';
+import type { RxDatabase, RxJsonSchema } from 'rxdb';
 import type { TillUser } from '../../../shared/schema/index.js';
+import { localCollection } from '../db/local-collection.js';
 import { LocalAuthError, type SignedInUser } from './local-auth.js';
 
 /** A cashier's PIN as this till keeps it: scrypt with its own salt and parameters, never the PIN. */
@@ -29,18 +30,7 @@ const pinSchema: RxJsonSchema<PinVerifier> = {
   required: ['userId', 'salt', 'N', 'r', 'p', 'keyLength', 'hash', 'updatedAt'],
 };
 
-// Several services may open the collection on one database: it is added once.
-const opened = new WeakMap<RxDatabase, Promise<RxCollection<PinVerifier>>>();
-function pinCollection(db: RxDatabase): Promise<RxCollection<PinVerifier>> {
-  let collection = opened.get(db);
-  if (!collection) {
-    collection = db.collections[PIN_COLLECTION]
-      ? Promise.resolve(db.collections[PIN_COLLECTION] as RxCollection<PinVerifier>)
-      : db.addCollections({ [PIN_COLLECTION]: { schema: pinSchema } }).then((added) => added[PIN_COLLECTION] as RxCollection<PinVerifier>);
-    opened.set(db, collection);
-  }
-  return collection;
-}
+const pinCollection = (db: RxDatabase) => localCollection(db, PIN_COLLECTION, pinSchema);
 
 const MAX_FAILURES = 5;
 const LOCK_MS = 5 * 60_000;

@@ -1,4 +1,5 @@
-import type { RxCollection, RxDatabase, RxJsonSchema } from 'rxdb';
+import type { RxDatabase, RxJsonSchema } from 'rxdb';
+import { localCollection } from '../db/local-collection.js';
 
 /**
  * Which sale each mobile-money payment paid for on this till. Written in the same transaction as
@@ -18,16 +19,4 @@ const schema: RxJsonSchema<PaymentUse> = {
   required: ['paymentId', 'saleId', 'usedAt'],
 };
 
-// The collection is added to the till's database once, on first use.
-const opened = new WeakMap<RxDatabase, Promise<RxCollection<PaymentUse>>>();
-
-export function paymentUses(db: RxDatabase): Promise<RxCollection<PaymentUse>> {
-  let collection = opened.get(db);
-  if (!collection) {
-    collection = db.collections[PAYMENT_USES_COLLECTION]
-      ? Promise.resolve(db.collections[PAYMENT_USES_COLLECTION] as RxCollection<PaymentUse>)
-      : db.addCollections({ [PAYMENT_USES_COLLECTION]: { schema } }).then((added) => added[PAYMENT_USES_COLLECTION] as RxCollection<PaymentUse>);
-    opened.set(db, collection);
-  }
-  return collection;
-}
+export const paymentUses = (db: RxDatabase) => localCollection(db, PAYMENT_USES_COLLECTION, schema);
