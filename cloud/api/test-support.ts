@@ -86,3 +86,13 @@ export async function startTestApi(env: Record<string, string> = {}, options: { 
 }
 
 export { DEMO_USERS };
+
+/** Reads until `done` holds or the time is up, and returns the last value read (the test asserts on it). */
+export async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value) || Date.now() > deadline) return value;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

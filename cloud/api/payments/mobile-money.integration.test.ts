@@ -5,22 +5,13 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startPaymentSimulators, type PaymentSimulators } from '../../payments/simulators/index.js';
-import { startTestApi, type TestApi } from '../test-support.js';
+import { startTestApi, until, type TestApi } from '../test-support.js';
 
 let api: TestApi;
 let sims: PaymentSimulators;
 let tenantId: string;
 let device: string;
 let productId: string;
-
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 const counterPayment = (body: Record<string, unknown>, key = randomUUID()) =>
   api.call('post', '/api/pos/payments', { token: device, headers: { 'idempotency-key': key }, body: { method: 'mtn_momo', amountMinor: 25_000, phone: '622 12 34 56', ...body } });

@@ -6,22 +6,13 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SIMULATOR_CREDENTIALS } from '../../payments/simulators/credentials.js';
 import { signStripePayload, startStripeSimulator, type StripeSimulator } from '../../payments/simulators/stripe-simulator.js';
-import { startTestApi, type TestApi } from '../test-support.js';
+import { startTestApi, until, type TestApi } from '../test-support.js';
 
 let api: TestApi;
 let stripe: StripeSimulator;
 let tenantId: string;
 let productId: string;
 let productPrice: number;
-
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 async function order(provider: string, options: { key?: string; quantity?: number } = {}) {
   return api.call('post', `/api/tenants/${tenantId}/ecommerce/orders`, {
