@@ -7,7 +7,7 @@ import type { Return, Sale } from '../../shared/schema/index.js';
 import { startCore, type Core } from './app.js';
 import { saveEnrolment } from './app/enrolment.js';
 import { openTillDatabase, tillDirectory } from './app/till-db.js';
-import { bridgeOutput, testEnrolment, testProduct, verifierOf } from './test-support/core-fixture.js';
+import { bridgeOutput, testEnrolment, testProduct, testUser } from './test-support/core-fixture.js';
 import { createReturns } from './pos/returns.js';
 
 const CLOUD = 'http://cloud.test';
@@ -39,10 +39,9 @@ describe('core: drawer, stock, customers and PIN through the bridge', () => {
     now = Date.UTC(2026, 10, 25, 9, 0, 0);
     saveEnrolment(directory, enrolment);
     const db = await openTillDatabase(tillDirectory(directory, 'dev-1'));
-    const base = { tenantId: 'tenant-1', boutiqueIds: ['b1'], active: true, updatedAt: '2026-11-25T10:00:00Z' };
     await db.collections.users!.bulkInsert([
-      { ...base, id: 'u-emp', email: 'employe@demo.local', name: 'Ibrahima Sow', role: 'employee', offlineVerifier: verifierOf('Demo123!') },
-      { ...base, id: 'u-dg', email: 'dg@demo.local', name: 'Aïssatou Diallo', role: 'dg', offlineVerifier: verifierOf('Demo123!') },
+      testUser('u-emp', 'employe@demo.local', 'Ibrahima Sow', 'employee'),
+      testUser('u-dg', 'dg@demo.local', 'Aïssatou Diallo', 'dg'),
     ]);
     await db.collections.products!.bulkInsert([testProduct('riz', 'Riz parfumé 5 kg', '2240000000077', 55_000), testProduct('eau', 'Eau minérale Coyah 1,5 L', '2240000000084', 6_000)]);
     await db.close();

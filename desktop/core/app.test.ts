@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startCore, type Core } from './app.js';
 import { saveEnrolment } from './app/enrolment.js';
 import { openTillDatabase, tillDirectory } from './app/till-db.js';
-import { testEnrolment, testProduct, verifierOf } from './test-support/core-fixture.js';
+import { testEnrolment, testProduct, testUser } from './test-support/core-fixture.js';
 
 /** A stand-in for the cloud's POS payments and enrolment routes: answers what the till asks. */
 function fakeCloud() {
@@ -63,11 +63,10 @@ describe('core: bridge calls', () => {
   async function seed(cloudUrl: string) {
     saveEnrolment(directory, testEnrolment(cloudUrl));
     const db = await openTillDatabase(tillDirectory(directory, 'dev-1'));
-    const base = { tenantId: 'tenant-1', boutiqueIds: ['b1'], active: true, updatedAt: '2026-11-25T10:00:00Z' };
     await db.collections.users!.bulkInsert([
-      { ...base, id: 'u-emp', email: 'employe@demo.local', name: 'Ibrahima Sow', role: 'employee', offlineVerifier: verifierOf('Demo123!') },
-      { ...base, id: 'u-dg', email: 'dg@demo.local', name: 'Aïssatou Diallo', role: 'dg', offlineVerifier: verifierOf('Demo123!') },
-      { ...base, id: 'u-other', email: 'ailleurs@demo.local', name: 'Autre', role: 'employee', boutiqueIds: ['b2'], offlineVerifier: verifierOf('Demo123!') },
+      testUser('u-emp', 'employe@demo.local', 'Ibrahima Sow', 'employee'),
+      testUser('u-dg', 'dg@demo.local', 'Aïssatou Diallo', 'dg'),
+      testUser('u-other', 'ailleurs@demo.local', 'Autre', 'employee', ['b2']),
     ]);
     await db.collections.products!.bulkInsert([testProduct('riz', 'Riz parfumé 5 kg', '2240000000077', 55_000), testProduct('eau', 'Eau minérale Coyah 1,5 L', '2240000000084', 6_000)]);
     await db.close();

@@ -1,7 +1,7 @@
 /** What the tests of core through the bridge share: a till's enrolment, staff and catalogue. */
 import { randomBytes, scryptSync } from 'node:crypto';
 import type { BridgeResult } from '../../bridge/wire.js';
-import type { OfflineVerifier } from '../../../shared/schema/index.js';
+import type { OfflineVerifier, TillUser } from '../../../shared/schema/index.js';
 import { searchForm } from '../../../shared/text.js';
 import type { Enrolment } from '../app/enrolment.js';
 
@@ -10,6 +10,11 @@ export function verifierOf(password: string): OfflineVerifier {
   const salt = randomBytes(16);
   const params = { N: 1024, r: 8, p: 1, keyLength: 32 };
   return { algorithm: 'scrypt', salt: salt.toString('base64'), ...params, hash: scryptSync(password, salt, 32, params).toString('base64') };
+}
+
+/** A member of staff as the till receives them, with the demo password `Demo123!`. */
+export function testUser(id: string, email: string, name: string, role: TillUser['role'], boutiqueIds = ['b1']): TillUser {
+  return { id, tenantId: 'tenant-1', email, name, role, boutiqueIds, active: true, updatedAt: '2026-11-25T10:00:00Z', offlineVerifier: verifierOf('Demo123!') };
 }
 
 /** Till C01 of boutique Kaloum (b1), tenant-1, as the cloud answered its enrolment. */
