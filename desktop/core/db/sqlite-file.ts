@@ -50,6 +50,11 @@ export function acquireFile(directory: string, databaseName: string): SqliteFile
     throw new StorageOpenError('STORAGE_OPEN_FAILED', path, (error as Error).message);
   }
   try {
+    // RxDB's index strings are padded to the fields' maxLength (hundreds of bytes per entry):
+    // 16 KiB pages hold more of them, so a till taking the catalogue splits fewer index pages
+    // (bench:sync's initial pull, about 15% faster). Only a new file takes it; a file keeps the
+    // page size it was made with.
+    db.pragma('page_size = 16384');
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
