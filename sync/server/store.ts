@@ -42,17 +42,15 @@ export async function writeDocuments(tx: SqlClient, tenantId: string, table: Rep
   const onConflict = FACT_TABLES.has(table)
     ? 'DO NOTHING'
     : `DO UPDATE SET boutique_id = excluded.boutique_id, seq = excluded.seq, deleted = excluded.deleted, doc = excluded.doc, updated_at = excluded.updated_at`;
+  // The documents go to PostgreSQL as one JSON array, taken apart there: `_deleted` becomes the
+  // column and leaves the stored document.
   const { rows } = await tx.query<{ id: string }>(
     `INSERT INTO ${table} (tenant_id, id, boutique_id, seq, deleted, doc, updated_at)
-     SELECT $1, d.id, d.boutique_id, $2::bigint + d.ord - 1, d.deleted, d.doc, now()
-     FROM jsonb_to_recordset($3::jsonb) AS d(id text, boutique_id text, deleted boolean, doc jsonb, ord int)
+     SELECT $1, d->>'id', d->>'boutiqueId', $2::bigint + a.ord - 1, coalesce((d->>'_deleted')::boolean, false), d - '_deleted', now()
+     FROM jsonb_array_elements($3::jsonb) WITH ORDINALITY AS a(d, ord)
      ON CONFLICT (tenant_id, id) ${onConflict}
      RETURNING id`,
-    [
-      tenantId,
-      first,
-      JSON.stringify(docs.map(({ _deleted, ...doc }, i) => ({ id: doc.id, boutique_id: doc.boutiqueId ?? null, deleted: _deleted ?? false, doc, ord: i + 1 }))),
-    ],
+    [tenantId, first, JSON.stringify(docs)],
   );
   const written = rows.map((r) => r.id);
   // Delivered on commit only, to every API instance listening: their tills then pull.
