@@ -1,6 +1,6 @@
 import type { ReplicatedCollection, ReplicatedTable } from '../collections.js';
-import { syncDocumentSchema, type PullResponse, type PushResponse, type PushRow, type Rejection, type SyncDocument } from '../protocol.js';
-import { readChanges, readDocuments, writeDocuments, type SqlClient, type StoredRow } from './store.js';
+import { syncDocumentSchema, type PushResponse, type PushRow, type Rejection, type SyncCheckpoint, type SyncDocument } from '../protocol.js';
+import { readChanges, readDocuments, writeDocuments, type ChangedRow, type SqlClient, type StoredRow } from './store.js';
 
 /** The enrolled till on the other end: its tenant and boutique bound every read and write. */
 export type DeviceScope = { tenantId: string; boutiqueId: string; deviceId: string };
@@ -10,6 +10,21 @@ const LOCAL_FIELDS = new Set(['_rev', '_meta', '_attachments']);
 
 function asDocument(row: StoredRow): SyncDocument {
   return { ...(row.doc as SyncDocument), _deleted: row.deleted };
+}
+
+/**
+ * A pull's answer with its documents as JSON text (see readChanges); `pullResponseJson` makes the
+ * wire's PullResponse of it.
+ */
+export type PullPage = { documents: string[]; checkpoint: SyncCheckpoint };
+
+/** The stored document's JSON text with RxDB's `_deleted` flag put in (the store keeps it apart). */
+function changedDocumentJson(row: ChangedRow & { doc: string }): string {
+  return `{"_deleted":${row.deleted},${row.doc.slice(1)}`;
+}
+
+export function pullResponseJson(page: PullPage): string {
+  return `{"documents":[${page.documents.join(',')}],"checkpoint":${JSON.stringify(page.checkpoint)}}`;
 }
 
 /** Canonical JSON (sorted keys, local fields dropped) to compare two states of a fact. */
@@ -40,14 +55,14 @@ const OWN_FACTS_SCAN = 5;
  * the changes run out, the last own fact carries the checkpoint; when the look-ahead runs out
  * first, own facts fill the page.
  */
-export async function pull(tx: SqlClient, scope: DeviceScope, collection: ReplicatedCollection, afterSeq: number, limit: number, own: 'include' | 'skip' = 'include'): Promise<PullResponse> {
+export async function pull(tx: SqlClient, scope: DeviceScope, collection: ReplicatedCollection, afterSeq: number, limit: number, own: 'include' | 'skip' = 'include'): Promise<PullPage> {
   const table = collection.table as ReplicatedTable;
   const boutiqueId = collection.boutiqueScoped ? scope.boutiqueId : null;
   if (collection.rule !== 'fact' || own === 'include') {
     const rows = await readChanges(tx, scope.tenantId, table, afterSeq, limit, boutiqueId);
-    return { documents: rows.map((row) => asDocument(row as StoredRow)), checkpoint: { seq: rows.at(-1)?.seq ?? afterSeq } };
+    return { documents: rows.map((row) => changedDocumentJson(row as ChangedRow & { doc: string })), checkpoint: { seq: rows.at(-1)?.seq ?? afterSeq } };
   }
-  const documents: SyncDocument[] = [];
+  const documents: string[] = [];
   const ownIds: string[] = [];
   let seq = afterSeq;
   let exhausted = false;
@@ -57,7 +72,7 @@ export async function pull(tx: SqlClient, scope: DeviceScope, collection: Replic
     for (const row of rows) {
       seq = row.seq;
       if (row.doc === null) ownIds.push(row.id);
-      else if (documents.push(asDocument(row as StoredRow)) === limit) return { documents, checkpoint: { seq } };
+      else if (documents.push(changedDocumentJson(row as ChangedRow & { doc: string })) === limit) return { documents, checkpoint: { seq } };
     }
     exhausted = rows.length < limit;
   }
@@ -68,7 +83,7 @@ export async function pull(tx: SqlClient, scope: DeviceScope, collection: Replic
   const fill = !exhausted ? limit - documents.length : documents.length === 0 ? Math.min(1, ownIds.length) : 0;
   if (fill > 0) {
     const stored = await readDocuments(tx, scope.tenantId, table, ownIds.slice(-fill));
-    documents.push(...[...stored.values()].map(asDocument));
+    documents.push(...[...stored.values()].map((row) => JSON.stringify(asDocument(row))));
   }
   return { documents, checkpoint: { seq } };
 }

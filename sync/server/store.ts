@@ -80,10 +80,15 @@ export async function readDocuments(tx: SqlClient, tenantId: string, table: Repl
   return new Map(rows.map((row) => [row.id, row]));
 }
 
+/** A change as pull sends it: the stored document still as PostgreSQL's JSON text. */
+export type ChangedRow = { id: string; seq: number; deleted: boolean; doc: string | null };
+
 /**
  * Changes after `afterSeq`, in sequence order. Boutique-scoped collections give a till its own
- * boutique's documents only. With `withoutDocOf`, the documents that device wrote come back with
- * `doc: null` (their bodies are not even read out of PostgreSQL).
+ * boutique's documents only. Documents stay JSON text: a pull only passes them on, and a catalogue
+ * page would otherwise be parsed and serialised again for nothing. With `withoutDocOf`, the
+ * documents that device wrote come back with `doc: null` (their bodies are not even read out of
+ * PostgreSQL).
  */
 export async function readChanges(
   tx: SqlClient,
@@ -93,9 +98,9 @@ export async function readChanges(
   limit: number,
   boutiqueId: string | null,
   withoutDocOf: string | null = null,
-): Promise<Array<Omit<StoredRow, 'doc'> & { doc: StoredRow['doc'] | null }>> {
-  const { rows } = await tx.query<Omit<StoredRow, 'doc'> & { doc: StoredRow['doc'] | null }>(
-    `SELECT id, seq, deleted, CASE WHEN $5::text IS NOT NULL AND doc->>'deviceId' = $5 THEN NULL ELSE doc END AS doc
+): Promise<ChangedRow[]> {
+  const { rows } = await tx.query<ChangedRow>(
+    `SELECT id, seq, deleted, CASE WHEN $5::text IS NOT NULL AND doc->>'deviceId' = $5 THEN NULL ELSE doc::text END AS doc
      FROM ${table}
      WHERE tenant_id = $1 AND seq > $2 AND ($3::text IS NULL OR boutique_id = $3)
      ORDER BY seq LIMIT $4`,

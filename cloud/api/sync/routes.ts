@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { REPLICATED_COLLECTIONS, replicatedCollection } from '../../../sync/collections.js';
 import { pullQuerySchema, pushBodySchema, type PushRow } from '../../../sync/protocol.js';
-import { pull, push } from '../../../sync/server/handlers.js';
+import { pull, pullResponseJson, push } from '../../../sync/server/handlers.js';
 import { recordPaymentClaims, type ClaimingSale } from '../../payments/claims.js';
 import { notFound } from '../http/errors.js';
 import { defineRoute, pageQuery, type RouteDef, tenantIdParam } from '../http/route.js';
@@ -41,10 +41,12 @@ export const syncRoutes: RouteDef[] = [
     access: { kind: 'device' },
     params: collectionParams,
     query: pullQuerySchema,
-    handler: async ({ params, query, device, services }) => {
+    handler: async ({ params, query, device, services, res }) => {
       const collection = replicatedCollection(params.collection);
       if (!collection) throw notFound();
-      return services.databases.withTenant(device!.tenantId, (tx) => pull(tx, device!, collection, query.seq, query.limit, query.own), { readOnly: true });
+      const page = await services.databases.withTenant(device!.tenantId, (tx) => pull(tx, device!, collection, query.seq, query.limit, query.own), { readOnly: true });
+      res.type('application/json').send(pullResponseJson(page));
+      return undefined;
     },
   }),
   defineRoute({
