@@ -3,7 +3,8 @@
  * 5,000 offline sales, through the real API (its own process) and the real sync client, in
  * documents per second; beside raw baselines of the same run: the same rows read from PostgreSQL,
  * serialised to JSON and inserted into better-sqlite3 in one process; and one multi-row INSERT of
- * the same sales into PostgreSQL. Needs PostgreSQL (BENCH_DATABASE_URL, default the local server).
+ * the same sales into PostgreSQL. BENCH_ROUNDS rounds (3), medians printed. Needs PostgreSQL
+ * (BENCH_DATABASE_URL, default the local server).
  */
 import Database from 'better-sqlite3';
 import { execSync } from 'node:child_process';
@@ -23,6 +24,7 @@ import { freePort, startProcess, stopProcess } from './support/load.js';
 const PRODUCTS = Number(process.env.BENCH_PRODUCTS ?? 50_000);
 const HISTORY = Number(process.env.BENCH_HISTORY ?? 20_000);
 const PUSHED = Number(process.env.BENCH_PUSHED ?? 5_000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const server = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 const scratch = await createScratchDatabase(server, 'afrigest_bench_sync');
@@ -71,69 +73,75 @@ try {
   for (let i = 0; i < history.length; i += 5_000) await writeDocuments(tx, tenantId, 'sales', history.slice(i, i + 5_000) as never);
   await db.query('COMMIT');
 
-  // --- pull ---------------------------------------------------------------------------------
-  console.log('· raw pull baseline: PostgreSQL → JSON → better-sqlite3…');
-  const rawStart = performance.now();
-  await db.query(`BEGIN; SET LOCAL ROLE afrigest_app; SET LOCAL app.tenant_id = '${tenantId}'`);
-  const raw = new Database(join(directory, 'raw.sqlite'));
-  raw.pragma('journal_mode = WAL');
-  raw.pragma('synchronous = FULL');
-  raw.exec('CREATE TABLE docs (id TEXT PRIMARY KEY, data TEXT NOT NULL)');
-  const insert = raw.prepare('INSERT INTO docs (id, data) VALUES (?, ?)');
-  let rawPulled = 0;
-  for (const table of ['products', 'sales']) {
-    const { rows } = await db.query<{ id: string; doc: unknown }>(`SELECT id, doc FROM ${table} WHERE tenant_id = $1 AND (boutique_id IS NULL OR boutique_id = $2) ORDER BY seq`, [tenantId, boutiqueId]);
-    raw.transaction(() => {
-      for (const row of rows) insert.run(row.id, JSON.stringify(row.doc));
-    })();
-    rawPulled += rows.length;
+  // Each round measures the raw baselines and the till back to back; the machine is shared, so
+  // the ratios printed are medians over the rounds.
+  const rounds: Array<{ rawPull: number; pull: number; rawPush: number; push: number }> = [];
+  for (let round = 1; round <= ROUNDS; round++) {
+    console.log(`· round ${round}/${ROUNDS}: raw pull, till pull, till push, raw push…`);
+    // --- pull: PostgreSQL → JSON → better-sqlite3, then an empty till through the API ---------
+    const rawStart = performance.now();
+    await db.query(`BEGIN; SET LOCAL ROLE afrigest_app; SET LOCAL app.tenant_id = '${tenantId}'`);
+    const raw = new Database(join(directory, `raw-${round}.sqlite`));
+    raw.pragma('journal_mode = WAL');
+    raw.pragma('synchronous = FULL');
+    raw.exec('CREATE TABLE docs (id TEXT PRIMARY KEY, data TEXT NOT NULL)');
+    const insert = raw.prepare('INSERT INTO docs (id, data) VALUES (?, ?)');
+    let rawPulled = 0;
+    for (const table of ['products', 'sales']) {
+      const { rows } = await db.query<{ id: string; doc: unknown }>(`SELECT id, doc FROM ${table} WHERE tenant_id = $1 AND (boutique_id IS NULL OR boutique_id = $2) ORDER BY seq`, [tenantId, boutiqueId]);
+      raw.transaction(() => {
+        for (const row of rows) insert.run(row.id, JSON.stringify(row.doc));
+      })();
+      rawPulled += rows.length;
+    }
+    await db.query('COMMIT');
+    raw.close();
+    const rawPullMs = performance.now() - rawStart;
+
+    const till = await createRxDatabase({ name: `till-${round}`, storage: getRxStorageSQLite({ directory }), multiInstance: false });
+    await till.addCollections(TILL_COLLECTIONS as never);
+    const options = { db: till, baseUrl, credential: device.credential, fetch: fetch as unknown as FetchLike, retryTime: 500, pollInterval: 60_000, setInterval, clearInterval: (h: unknown) => clearInterval(h as never) };
+    const pullStart = performance.now();
+    const pulling = startSync({ ...options, collections: ['products', 'sales'] });
+    await pulling.awaitInSync();
+    const pullMs = performance.now() - pullStart;
+    await pulling.stop();
+    const tillPulled = (await till.collections.products!.count().exec()) + (await till.collections.sales!.count().exec());
+
+    // --- push: the till's offline sales through the API, then one multi-row INSERT -------------
+    const offline = Array.from({ length: PUSHED }, (_, i) => sale(`bench-o${round}-${i}`, device.deviceId, i));
+    await till.collections.sales!.bulkInsert(offline);
+    const pushStart = performance.now();
+    const pushing = startSync({ ...options, collections: ['sales'] });
+    await pushing.awaitInSync();
+    const pushMs = performance.now() - pushStart;
+    await pushing.stop();
+    await till.close();
+    await db.query(`BEGIN; SET LOCAL ROLE afrigest_app; SET LOCAL app.tenant_id = '${tenantId}'`);
+    const pushedInCloud = (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM sales WHERE id LIKE $1`, [`bench-o${round}-%`])).rows[0]!.n;
+    const again = offline.map((s) => ({ ...s, id: `${s.id}-raw` }));
+    const rawPushStart = performance.now();
+    await db.query(
+      `INSERT INTO sales (tenant_id, id, boutique_id, seq, doc) SELECT $1, d->>'id', d->>'boutiqueId', 0, d FROM jsonb_array_elements($2::jsonb) AS d`,
+      [tenantId, JSON.stringify(again)],
+    );
+    const rawPushMs = performance.now() - rawPushStart;
+    await db.query('ROLLBACK');
+
+    line('raw: PostgreSQL → JSON → better-sqlite3', rawPulled, rawPullMs);
+    line('till initial pull (API + RxDB on SQLite)', tillPulled, pullMs, rate(rawPulled, rawPullMs));
+    line('raw: one multi-row INSERT into PostgreSQL', PUSHED, rawPushMs);
+    line('till push of offline sales (API + RxDB)', pushedInCloud, pushMs, rate(PUSHED, rawPushMs));
+    if (tillPulled !== rawPulled || pushedInCloud !== PUSHED) throw new Error(`counts differ: pulled ${tillPulled}/${rawPulled}, pushed ${pushedInCloud}/${PUSHED}`);
+    rounds.push({ rawPull: rate(rawPulled, rawPullMs), pull: rate(tillPulled, pullMs), rawPush: rate(PUSHED, rawPushMs), push: rate(PUSHED, pushMs) });
   }
-  await db.query('COMMIT');
-  raw.close();
-  const rawPullMs = performance.now() - rawStart;
 
-  console.log('· till pull through the API and the sync client…');
-  const till = await createRxDatabase({ name: 'till', storage: getRxStorageSQLite({ directory }), multiInstance: false });
-  await till.addCollections(TILL_COLLECTIONS as never);
-  const options = { db: till, baseUrl, credential: device.credential, fetch: fetch as unknown as FetchLike, retryTime: 500, pollInterval: 60_000, setInterval, clearInterval: (h: unknown) => clearInterval(h as never) };
-  const pullStart = performance.now();
-  const pulling = startSync({ ...options, collections: ['products', 'sales'] });
-  await pulling.awaitInSync();
-  const pullMs = performance.now() - pullStart;
-  await pulling.stop();
-  const tillPulled = (await till.collections.products!.count().exec()) + (await till.collections.sales!.count().exec());
-
-  // --- push ---------------------------------------------------------------------------------
-  const offline = Array.from({ length: PUSHED }, (_, i) => sale(`bench-o-${i}`, device.deviceId, i));
-  await till.collections.sales!.bulkInsert(offline);
-  console.log('· till push of offline sales…');
-  const pushStart = performance.now();
-  const pushing = startSync({ ...options, collections: ['sales'] });
-  await pushing.awaitInSync();
-  const pushMs = performance.now() - pushStart;
-  await pushing.stop();
-  await till.close();
-  await db.query(`BEGIN; SET LOCAL ROLE afrigest_app; SET LOCAL app.tenant_id = '${tenantId}'`);
-  const pushedInCloud = (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM sales WHERE doc->>'deviceId' = $1`, [device.deviceId])).rows[0]!.n;
-
-  console.log('· raw push baseline: one multi-row INSERT of the same sales…');
-  const again = offline.map((s) => ({ ...s, id: `${s.id}-raw` }));
-  const rawPushStart = performance.now();
-  await db.query(
-    `INSERT INTO sales (tenant_id, id, boutique_id, seq, doc) SELECT $1, d->>'id', d->>'boutiqueId', 0, d FROM jsonb_array_elements($2::jsonb) AS d`,
-    [tenantId, JSON.stringify(again)],
-  );
-  const rawPushMs = performance.now() - rawPushStart;
-  await db.query('ROLLBACK');
-
-  console.log('\nResults (same machine, same run; goal: at least 0.30 of raw)');
-  const rawPullRate = rate(rawPulled, rawPullMs);
-  const rawPushRate = rate(PUSHED, rawPushMs);
-  line('raw: PostgreSQL → JSON → better-sqlite3', rawPulled, rawPullMs);
-  line('till initial pull (API + RxDB on SQLite)', tillPulled, pullMs, rawPullRate);
-  line('raw: one multi-row INSERT into PostgreSQL', PUSHED, rawPushMs);
-  line('till push of offline sales (API + RxDB)', pushedInCloud, pushMs, rawPushRate);
-  if (tillPulled !== rawPulled || pushedInCloud !== PUSHED) console.log(`  !! counts differ: pulled ${tillPulled}/${rawPulled}, pushed ${pushedInCloud}/${PUSHED}`);
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+  const pullRatio = median(rounds.map((r) => r.pull / r.rawPull));
+  const pushRatio = median(rounds.map((r) => r.push / r.rawPush));
+  console.log(`\nResults: median over ${ROUNDS} rounds, each against its own raw baseline (goal: at least 0.30 of raw)`);
+  console.log(`  initial pull   ${median(rounds.map((r) => r.pull)).toFixed(0).padStart(7)} docs/s, raw ${median(rounds.map((r) => r.rawPull)).toFixed(0).padStart(7)} docs/s   ${pullRatio.toFixed(2)} of raw — ${pullRatio >= 0.3 ? 'goal met' : 'goal NOT met'}`);
+  console.log(`  push           ${median(rounds.map((r) => r.push)).toFixed(0).padStart(7)} docs/s, raw ${median(rounds.map((r) => r.rawPush)).toFixed(0).padStart(7)} docs/s   ${pushRatio.toFixed(2)} of raw — ${pushRatio >= 0.3 ? 'goal met' : 'goal NOT met'}`);
 } finally {
   await db.end();
   await stopProcess(api);
