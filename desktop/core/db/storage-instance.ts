@@ -277,7 +277,7 @@ export class RxStorageInstanceSQLite<RxDocType> implements RxStorageInstance<RxD
   }
 
   /** The statement reading (or counting) the rows of the plan's index between its start and end keys. */
-  private rangeStatement(preparedQuery: PreparedQuery<RxDocType>, mode: 'rows' | 'page' | 'count') {
+  private rangeStatement(preparedQuery: PreparedQuery<RxDocType>, mode: 'rows' | 'page' | 'first' | 'count') {
     const plan = preparedQuery.queryPlan;
     const fields = plan.index as string[];
     const column = this.columns.find((c) => sameFields(c.fields, fields));
@@ -291,7 +291,7 @@ export class RxStorageInstanceSQLite<RxDocType> implements RxStorageInstance<RxD
       statement = this.db.prepare(
         mode === 'count'
           ? `SELECT count(*) FROM ${this.internals.table} WHERE ${range}`
-          : `SELECT data FROM ${this.internals.table} WHERE ${range} ORDER BY ${column.column}${mode === 'page' ? ' LIMIT ? OFFSET ?' : ''}`,
+          : `SELECT data FROM ${this.internals.table} WHERE ${range} ORDER BY ${column.column}${mode === 'page' ? ' LIMIT ? OFFSET ?' : mode === 'first' ? ' LIMIT 1' : ''}`,
       ).pluck();
       this.rangeStatements.set(key, statement);
     }
@@ -313,6 +313,12 @@ export class RxStorageInstanceSQLite<RxDocType> implements RxStorageInstance<RxD
     const matcher = plan.selectorSatisfiedByIndex ? null : getQueryMatcher(this.schema, query);
     const resort = !plan.sortSatisfiedByIndex;
     let documents: RxDocumentData<RxDocType>[] = [];
+    if (!matcher && !resort && limit === 1 && skip === 0) {
+      // findOne by an index (a barcode scanned at the counter): one row, no array to build.
+      const { statement, lower, upper } = this.rangeStatement(preparedQuery, 'first');
+      const data = statement.get(lower, upper) as string | undefined;
+      return Promise.resolve({ documents: data === undefined ? [] : [JSON.parse(data)] });
+    }
     if (!matcher && !resort && Number.isFinite(limit)) {
       // The index answers selector and order: SQLite pages the range itself (a barcode lookup,
       // a prefix search), and only that page is read and parsed.

@@ -104,5 +104,10 @@ export function makeQuery(rand: () => number): MangoQuery<Item> {
   if (sort.length) query.sort = sort as never;
   if (rand() < 0.5) query.skip = Math.floor(rand() * 10);
   if (rand() < 0.6) query.limit = 1 + Math.floor(rand() * 30);
+  // findOne's shape (a barcode scanned at the counter): one document, from the start.
+  if (rand() < 0.15) {
+    query.limit = 1;
+    delete query.skip;
+  }
   return query;
 }
