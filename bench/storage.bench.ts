@@ -135,11 +135,11 @@ try {
   rawByBarcode.get(barcodes[0]);
 
   const rxBarcode = await timeEach(barcodes, (b) => collection!.findOne({ selector: { barcode: b } }).exec());
-  // The storage alone, under RxDB's query layer: the same prepared query RxDB would send it.
+  // The storage alone, under RxDB's query layer: the prepared queries RxDB would send it (RxDB
+  // adds the `_deleted` condition), planned beforehand.
   const instance = collection!.storageInstance;
-  const storageBarcode = await timeEach(barcodes, (b) =>
-    instance.query(prepareQuery(collection!.schema.jsonSchema, normalizeMangoQuery(collection!.schema.jsonSchema, { selector: { barcode: b }, limit: 1 }))),
-  );
+  const prepared = barcodes.map((b) => prepareQuery(collection!.schema.jsonSchema, normalizeMangoQuery(collection!.schema.jsonSchema, { selector: { barcode: b, _deleted: { $eq: false } }, limit: 1 })));
+  const storageBarcode = await timeEach(prepared, (query) => instance.query(query));
   const rawBarcode = await timeEach(barcodes, (b) => JSON.parse((rawByBarcode.get(b) as { data: string }).data));
   const rxPrefix = await timeEach(prefixes, (p) =>
     collection!.find({ selector: { searchName: { $gte: p, $lt: `${p}\uffff` } }, sort: [{ searchName: 'asc' }], limit: 20 }).exec(),
