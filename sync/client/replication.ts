@@ -17,9 +17,10 @@ const AbortControllerLike = (globalThis as unknown as { AbortController: new () 
 export type SyncStatus = {
   online: boolean;
   /**
-   * Documents in pushes that have not gone through yet, summed over the collections: each
-   * collection retries its own batch until the cloud takes it, so this reaches 0 only when every
-   * collection has delivered what it was sending.
+   * Documents the till has handed to the cloud and the cloud has not taken yet, over all
+   * collections. RxDB gives each collection's push up to PUSH_BATCH documents at once, so after
+   * days offline this is the whole backlog; it goes down request by request as the cloud takes
+   * them, and a failed request keeps its documents counted until a retry delivers them.
    */
   waiting: number;
   lastSuccessAt: string | null;
@@ -69,22 +70,40 @@ class HttpError extends Error {
  */
 const PUSH_BODY_BUDGET = 600_000;
 
-/** `{"rows":[…]}` bodies under the budget, in order; a row larger than the budget goes alone. */
-function pushBodies(rows: unknown[]): string[] {
-  const bodies: string[] = [];
+/** The most rows the API takes in one push request. */
+const PUSH_BODY_ROWS = 1000;
+
+/**
+ * Documents RxDB hands to one push: a week's backlog of a busy counter in one go, so the status
+ * can count all of it. They cross the link as several requests (see pushBodies).
+ */
+const PUSH_BATCH = 10_000;
+
+type PushBody = { json: string; ids: string[] };
+
+/**
+ * `{"rows":[…]}` bodies of at most PUSH_BODY_ROWS rows under the budget, in order, each with the
+ * ids it carries; a row larger than the budget goes alone.
+ */
+function pushBodies(rows: Array<{ newDocumentState: unknown }>): PushBody[] {
+  const bodies: PushBody[] = [];
   let current: string[] = [];
+  let ids: string[] = [];
   let size = 0;
+  const close = () => {
+    bodies.push({ json: `{"rows":[${current.join(',')}]}`, ids });
+    current = [];
+    ids = [];
+    size = 0;
+  };
   for (const row of rows) {
     const json = JSON.stringify(row);
-    if (current.length > 0 && size + json.length + 1 > PUSH_BODY_BUDGET) {
-      bodies.push(`{"rows":[${current.join(',')}]}`);
-      current = [];
-      size = 0;
-    }
+    if (current.length > 0 && (size + json.length + 1 > PUSH_BODY_BUDGET || current.length === PUSH_BODY_ROWS)) close();
     current.push(json);
+    ids.push((row.newDocumentState as SyncDocument).id);
     size += json.length + 1;
   }
-  if (current.length > 0) bodies.push(`{"rows":[${current.join(',')}]}`);
+  if (current.length > 0) close();
   return bodies;
 }
 
@@ -98,11 +117,8 @@ export function startSync(options: SyncOptions): SyncHandle {
   const update = (patch: Partial<SyncStatus>) => status.next({ ...status.value, ...patch });
   const resync = new Subject<'RESYNC'>();
   const states: RxReplicationState<unknown, SyncCheckpoint>[] = [];
-  const waitingByCollection = new Map<string, number>();
-  const setWaiting = (name: string, count: number) => {
-    waitingByCollection.set(name, count);
-    update({ waiting: [...waitingByCollection.values()].reduce((sum, n) => sum + n, 0) });
-  };
+  const unsent = new Map<string, Set<string>>();
+  const countUnsent = () => update({ waiting: [...unsent.values()].reduce((sum, ids) => sum + ids.size, 0) });
 
   async function call<T>(path: string, init?: { method: string; body: string }): Promise<T> {
     let response;
@@ -136,6 +152,8 @@ export function startSync(options: SyncOptions): SyncHandle {
     // A database that starts from nothing (new, or rebuilt after a loss) takes everything, its
     // own past sales included; once caught up, the cloud leaves out what this till wrote itself.
     let takeOwn: boolean | null = null;
+    const unsentHere = new Set<string>();
+    unsent.set(name, unsentHere);
     const state = replicateRxCollection<unknown, SyncCheckpoint>({
       collection,
       replicationIdentifier: `afrigest-${name}-${options.baseUrl}`,
@@ -157,19 +175,21 @@ export function startSync(options: SyncOptions): SyncHandle {
         ? {}
         : {
             push: {
-              batchSize: 1000,
+              batchSize: PUSH_BATCH,
               handler: async (rows) => {
-                setWaiting(name, rows.length);
+                const bodies = pushBodies(rows);
+                for (const body of bodies) for (const id of body.ids) unsentHere.add(id);
+                countUnsent();
                 const conflicts: SyncDocument[] = [];
-                // Several requests when the batch is too big for one: each is applied on its own,
-                // and a retry after a partial failure re-sends facts the cloud already has, which
-                // it takes as no-ops.
-                for (const body of pushBodies(rows)) {
-                  const result = await call<PushResponse>(`/api/sync/${name}/push`, { method: 'POST', body });
+                // One request after the other: each is applied on its own, and a retry after a
+                // partial failure re-sends facts the cloud already has, which it takes as no-ops.
+                for (const body of bodies) {
+                  const result = await call<PushResponse>(`/api/sync/${name}/push`, { method: 'POST', body: body.json });
                   conflicts.push(...(result.conflicts as SyncDocument[]));
                   if (result.rejected.length > 0) update({ rejected: status.value.rejected + result.rejected.length });
+                  for (const id of body.ids) unsentHere.delete(id);
+                  countUnsent();
                 }
-                setWaiting(name, 0);
                 return conflicts as never;
               },
             },

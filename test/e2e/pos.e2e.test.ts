@@ -302,7 +302,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the till in Chromium, through the host, 
     await byTestId('return-submit').click();
     await byTestId('return-done').waitFor();
     await page.keyboard.press('Escape');
-    // The badge says documents are waiting: the batches each collection is still trying to send.
+    // The badge counts the documents waiting to go, every collection's.
     await expect.poll(async () => Number(await byTestId('sync-waiting').getAttribute('data-count')), WAIT).toBeGreaterThan(0);
 
     // The till dies (no goodbye), comes back on the same data, and the page opens it again.

@@ -151,6 +151,41 @@ describe('a till and the cloud', () => {
     await handle.stop();
   });
 
+  it('counts every document waiting to go while the cloud is unreachable, and counts them down as requests go through', async () => {
+    const createdAt = new Date().toISOString();
+    const sales = Array.from({ length: 2_500 }, (_, i) => ({
+      id: uuidv7(), tenantId: api.demoTenantId, boutiqueId, deviceId, cashierId: 'c', number: `KAL-C01-W${i + 1}`,
+      lines: [], tenders: [{ method: 'cash', amountMinor: 1000 }], subtotalMinor: 1000, discountMinor: 0, vatMinor: 153, totalMinor: 1000, createdAt,
+    }));
+    const movements = Array.from({ length: 3 }, () => ({ id: uuidv7(), tenantId: api.demoTenantId, boutiqueId, productId: 'p', quantityMilli: -1000, kind: 'adjustment', reason: 'casse', deviceId, createdAt }));
+    await db.collections.sales!.bulkInsert(sales);
+    await db.collections.stock_movements!.bulkInsert(movements);
+    // The link is dead, then lets through one push request of sales, then dies again.
+    let pushesAllowed = 0;
+    const link: FetchLike = async (url, init) => {
+      if (url.includes('/push')) {
+        if (pushesAllowed === 0 || (pushesAllowed === 1 && !url.includes('/sales/'))) throw new Error('connect ECONNREFUSED');
+        pushesAllowed--;
+      }
+      return (fetch as unknown as FetchLike)(url, init);
+    };
+    const handle = startSync({ db, baseUrl: api.url, credential, fetch: link, collections: TILL, retryTime: 200, pollInterval: 60_000, setInterval, clearInterval: (h) => clearInterval(h as never) });
+    await waitFor(() => handle.status().waiting === 2_503, 10_000);
+    // Failed requests are retried with the same documents: the count does not grow.
+    await new Promise((r) => setTimeout(r, 600));
+    expect(handle.status().waiting).toBe(2_503);
+    pushesAllowed = 1;
+    await waitFor(() => handle.status().waiting === 1_503, 10_000);
+    pushesAllowed = Infinity;
+    await handle.awaitInSync();
+    await waitFor(() => handle.status().waiting === 0, 5_000);
+    await handle.stop();
+    const delivered = await api.services.databases.withTenant(api.demoTenantId, async (tx) =>
+      (await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM sales WHERE id = ANY($1)`, [sales.map((s) => s.id)])).rows[0]!.n,
+    );
+    expect(delivered).toBe(2_500);
+  });
+
   it('stops with a clear status when the till is revoked', async () => {
     const pdg = (await api.login(DEMO_USERS.pdg.email, DEMO_USERS.pdg.password)).accessToken;
     await api.call('post', `/api/tenants/${api.demoTenantId}/devices/${deviceId}/revoke`, { token: pdg });
