@@ -21,6 +21,9 @@ export const REPLICATED_COLLECTIONS = [
   // The till's view of the staff (offline-login verifiers, never the online password hash),
   // projected from the cloud's users table whenever a user or a password changes.
   { name: 'users', table: 'till_users', rule: 'cloud-owned', boutiqueScoped: false },
+  // The tenant's shops, projected from the cloud's boutiques table: a till prints its own's
+  // address and phone on receipts.
+  { name: 'boutiques', table: 'till_boutiques', rule: 'cloud-owned', boutiqueScoped: false },
   { name: 'sales', table: 'sales', rule: 'fact', boutiqueScoped: true },
   { name: 'returns', table: 'returns', rule: 'fact', boutiqueScoped: true },
   { name: 'stock_movements', table: 'stock_movements', rule: 'fact', boutiqueScoped: true },

@@ -1,3 +1,4 @@
+import { tillBoutiqueSchema } from './boutiques.js';
 import { cashSessionEventSchema } from './cash-session-events.js';
 import { categorySchema } from './categories.js';
 import { customerSchema } from './customers.js';
@@ -8,6 +9,7 @@ import { settingsSchema } from './settings.js';
 import { stockMovementSchema } from './stock-movements.js';
 import { tillUserSchema } from './users.js';
 
+export type { TillBoutique } from './boutiques.js';
 export type { CashSessionEvent } from './cash-session-events.js';
 export type { Category } from './categories.js';
 export type { Customer } from './customers.js';
@@ -24,6 +26,7 @@ export const TILL_COLLECTIONS = {
   categories: { schema: categorySchema },
   settings: { schema: settingsSchema },
   users: { schema: tillUserSchema },
+  boutiques: { schema: tillBoutiqueSchema },
   sales: { schema: saleSchema },
   returns: { schema: returnSchema },
   stock_movements: { schema: stockMovementSchema },

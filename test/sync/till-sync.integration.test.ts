@@ -10,7 +10,7 @@ import { TILL_COLLECTIONS } from '../../shared/schema/index.js';
 import { startSync, type FetchLike, type SyncHandle } from '../../sync/client/replication.js';
 import { writeDocuments } from '../../sync/server/store.js';
 
-const TILL = ['products', 'categories', 'settings', 'users', 'sales', 'returns', 'stock_movements', 'cash_session_events', 'customers'];
+const TILL = ['products', 'categories', 'settings', 'users', 'boutiques', 'sales', 'returns', 'stock_movements', 'cash_session_events', 'customers'];
 
 async function waitFor(check: () => Promise<boolean> | boolean, timeoutMs: number): Promise<number> {
   const started = Date.now();
@@ -44,6 +44,8 @@ describe('a till and the cloud', () => {
     api = await startTestApi();
     const pdg = (await api.login(DEMO_USERS.pdg.email, DEMO_USERS.pdg.password)).accessToken;
     boutiqueId = (await api.call('get', `/api/tenants/${api.demoTenantId}/boutiques`, { token: pdg })).body.boutiques[0].id;
+    // As for a tenant older than the tills' boutiques view: the enrolment fills it.
+    await api.services.databases.withTenant(api.demoTenantId, (tx) => tx.query('DELETE FROM till_boutiques'));
     const code = await api.call('post', `/api/tenants/${api.demoTenantId}/devices/enrolment-codes`, { token: pdg, body: { boutiqueId, deviceName: 'Caisse 1' } });
     const enrolled = await api.call('post', '/api/devices/enrol', { body: { tenant: 'demo', code: code.body.code } });
     credential = enrolled.body.credential;
@@ -74,6 +76,16 @@ describe('a till and the cloud', () => {
     const cloudSales = await api.services.databases.withTenant(api.demoTenantId, async (tx) => (await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM sales WHERE doc->>'deviceId' = $1`, [deviceId])).rows[0]!.n);
     expect(cloudSales).toBe(200);
     expect(handle.status()).toMatchObject({ online: true, revoked: false, lastError: null });
+    // The tenant's boutiques, with what a receipt prints.
+    const boutiques = (await db.collections.boutiques!.find().exec()).map((doc) => doc.toJSON() as { id: string; code: string; phone: string });
+    expect(boutiques.map((b) => b.code).sort()).toEqual(['KAL', 'RAT']);
+    expect(boutiques.find((b) => b.id === boutiqueId)?.phone).toBe('+224 620 00 00 01');
+
+    // A boutique opened in the cloud reaches the till.
+    const pdg = (await api.login(DEMO_USERS.pdg.email, DEMO_USERS.pdg.password)).accessToken;
+    const opened = await api.call('post', `/api/tenants/${api.demoTenantId}/boutiques`, { token: pdg, body: { code: 'MAT', name: 'AfriGest Matoto', phone: '+224 620 00 00 03' } });
+    expect(opened.status).toBe(201);
+    await waitFor(async () => (await db.collections.boutiques!.findOne(opened.body.id).exec())?.phone === '+224 620 00 00 03', 5_000);
 
     // A price changed in the cloud reaches the online till.
     const product = (await db.collections.products!.findOne().exec())!.toJSON() as Record<string, unknown>;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { v7 as uuidv7 } from 'uuid';
 import { conflict } from '../http/errors.js';
 import { defineRoute, tenantIdParam, type RouteDef } from '../http/route.js';
+import { publishTillBoutiques } from './till-boutiques.js';
 
 const tenantParams = z.object({ tenantId: tenantIdParam });
 
@@ -50,6 +51,7 @@ export const boutiqueRoutes: RouteDef[] = [
         [params.tenantId, id, body.code, body.name, body.address, body.phone, body.taxId, body.timeZone, tenant.currency],
       );
       if (!rows[0]) throw conflict('BOUTIQUE_CODE_TAKEN', { code: body.code });
+      await publishTillBoutiques(tx, params.tenantId, [id]);
       audit.target = id;
       return rows[0];
     },

@@ -2,6 +2,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { Databases } from '../../db/tenancy.js';
 import { hashPassword } from '../auth/passwords.js';
 import { provisionTenant } from '../admin/service.js';
+import { publishTillBoutiques } from '../boutiques/till-boutiques.js';
 import { writeDocuments } from '../../../sync/server/store.js';
 import { searchForm } from '../../../shared/text.js';
 import { offlineVerifier, publishTillUser } from '../users/till-users.js';
@@ -40,6 +41,7 @@ export async function seedDemo(databases: Databases): Promise<{ created: boolean
         [tenantId, b.id, b.code, b.name, b.address, b.phone, b.taxId],
       );
     }
+    await publishTillBoutiques(tx, tenantId);
     const staff = [
       { email: DEMO_USERS.pdg.email, name: 'Mamadou Diallo', role: 'pdg', boutiqueIds: boutiques.map((b) => b.id) },
       { email: DEMO_USERS.dg.email, name: 'Fatoumata Camara', role: 'dg', boutiqueIds: [boutiques[0]!.id] },

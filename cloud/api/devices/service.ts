@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 import type { Queryable } from '../../db/database.js';
 import { credentialHash, sameHash } from '../auth/tokens.js';
+import { publishTillBoutiques } from '../boutiques/till-boutiques.js';
 import { AppError, unauthenticated } from '../http/errors.js';
 import type { DevicePrincipal } from '../http/principal.js';
 import type { Services } from '../services.js';
@@ -52,6 +53,8 @@ export async function enrolDevice(services: Services, tenantId: string, code: st
       [tenantId, deviceId, grant.boutique_id, deviceCode, grant.device_name, credentialHash(credential), grant.created_by],
     );
     await tx.query(`UPDATE enrolment_codes SET device_id = $3 WHERE tenant_id = $1 AND code_hash = $2`, [tenantId, credentialHash(normaliseCode(code)), deviceId]);
+    // Tenants older than the tills' boutiques view get it filled here, before their first till syncs.
+    await publishTillBoutiques(tx, tenantId);
     const { rows: boutiques } = await tx.query<{ id: string; code: string; name: string }>(
       `SELECT id, code, name FROM boutiques WHERE tenant_id = $1 AND id = $2`, [tenantId, grant.boutique_id],
     );

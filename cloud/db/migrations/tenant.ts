@@ -320,4 +320,14 @@ export const tenantMigrations: Migration[] = [
       await db.query(`GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${APP_ROLE};`);
     },
   },
+  {
+    // The tills' view of the boutiques (replicated as `boutiques`), written with every boutique
+    // change and at every enrolment (so tenants older than this table fill it as tills enrol).
+    name: '0007_till_boutiques',
+    up: async (db) => {
+      await db.query(documentTable('till_boutiques'));
+      await db.query(tenantIsolation('till_boutiques'));
+      await db.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON till_boutiques TO ${APP_ROLE};`);
+    },
+  },
 ];
