@@ -46,6 +46,11 @@ describe('core: sales history, receipts and returns through the bridge', () => {
       testUser('u-dg', 'dg@demo.local', 'Aïssatou Diallo', 'dg'),
     ]);
     await db.collections.products!.bulkInsert([testProduct('riz', 'Riz parfumé 5 kg', '2240000000077', 55_000), testProduct('savon', 'Savon <Lux> & co', '2240000000084', 10_000)]);
+    // The boutique as the cloud publishes it: its phone is on paper, not in the enrolment answer.
+    await db.collections.boutiques!.insert({
+      id: 'b1', tenantId: 'tenant-1', code: 'KAL', name: 'Boutique Kaloum', address: 'Avenue de la République, Kaloum', phone: '+224 620 00 00 01',
+      taxId: '', timeZone: 'Africa/Conakry', currency: 'GNF', updatedAt: '2026-11-25T00:00:00Z',
+    });
     await db.collections.settings!.insert({
       id: 'settings', tenantId: 'tenant-1', vatRateBp: 1800, currency: 'GNF', locale: 'fr', timeZone: 'Africa/Conakry', receiptFooter: 'Merci et à bientôt !',
       taxId: '1234567-KAL', updatedAt: '2026-11-25T00:00:00Z',
@@ -175,7 +180,7 @@ describe('core: sales history, receipts and returns through the bridge', () => {
     const ticket = bridgeOutput<Document>(await core.call('receipts.sale', { saleId: sale.id }));
     expect(ticket.fileName).toBe(`ticket-${sale.number}.html`);
     const html = plain(ticket.html!);
-    for (const text of ['Demo SARL – Boutique Kaloum', 'Avenue de la République, Kaloum', 'NIF : 1234567-KAL', sale.number, 'Ibrahima Sow', 'Ticket de caisse', 'Merci et à bientôt !']) {
+    for (const text of ['Demo SARL – Boutique Kaloum', 'Avenue de la République, Kaloum', 'Tél. +224 620 00 00 01', 'NIF : 1234567-KAL', sale.number, 'Ibrahima Sow', 'Ticket de caisse', 'Merci et à bientôt !']) {
       expect(html).toContain(text);
     }
     expect(html).toContain('120 000 GNF');

@@ -121,12 +121,13 @@ async function readableSale(ctx: HandlerContext, saleId: string) {
   return sale;
 }
 
-/** The shop as printed: company and boutique, address, NIF, time zone and footer. */
+/** The shop as printed: company and boutique, address, phone, NIF, time zone and footer. */
 async function paperShop(till: TillRuntime): Promise<ShopInfo> {
   const shop = await shopDetails(till.db, till.enrolment);
   return {
     name: shop.tenantName && shop.tenantName !== shop.name ? `${shop.tenantName} – ${shop.name}` : shop.name,
     address: shop.address ?? '', taxId: shop.taxId ?? '', timeZone: shop.timeZone || 'Africa/Conakry',
+    ...(shop.phone ? { phone: shop.phone } : {}),
     ...(shop.footer ? { footer: shop.footer } : {}),
   };
 }
