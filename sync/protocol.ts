@@ -20,9 +20,13 @@ export const syncDocumentSchema = z
   .passthrough();
 export type SyncDocument = z.infer<typeof syncDocumentSchema>;
 
+/** The largest page a pull returns, and the most rows one push request may carry. */
+export const PULL_MAX_LIMIT = 1000;
+export const PUSH_MAX_ROWS = 1000;
+
 export const pullQuerySchema = z.object({
   seq: z.coerce.number().int().min(0).default(0),
-  limit: z.coerce.number().int().min(1).max(1000).default(200),
+  limit: z.coerce.number().int().min(1).max(PULL_MAX_LIMIT).default(200),
   /** `skip`: leave out the facts this till wrote itself (it has them). */
   own: z.enum(['include', 'skip']).default('include'),
 });
@@ -32,7 +36,7 @@ export type PullResponse = { documents: SyncDocument[]; checkpoint: SyncCheckpoi
 export const pushBodySchema = z.object({
   rows: z
     .array(z.object({ assumedMasterState: z.unknown().nullish(), newDocumentState: z.unknown() }))
-    .max(1000),
+    .max(PUSH_MAX_ROWS),
 });
 export type PushRow = { assumedMasterState?: unknown; newDocumentState: unknown };
 

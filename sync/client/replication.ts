@@ -2,7 +2,7 @@ import type { RxCollection, RxDatabase } from 'rxdb';
 import { replicateRxCollection, type RxReplicationState } from 'rxdb/plugins/replication';
 import { BehaviorSubject, Subject, type Observable } from 'rxjs';
 import { replicatedCollection } from '../collections.js';
-import type { PullResponse, PushResponse, SyncCheckpoint, SyncDocument } from '../protocol.js';
+import { PULL_MAX_LIMIT, PUSH_MAX_ROWS, type PullResponse, type PushResponse, type SyncCheckpoint, type SyncDocument } from '../protocol.js';
 
 /** The subset of fetch we use: injected, so this module needs neither DOM nor Node types. */
 export type FetchLike = (
@@ -70,9 +70,6 @@ class HttpError extends Error {
  */
 const PUSH_BODY_BUDGET = 600_000;
 
-/** The most rows the API takes in one push request. */
-const PUSH_BODY_ROWS = 1000;
-
 /**
  * Documents RxDB hands to one push: a week's backlog of a busy counter in one go, so the status
  * can count all of it. They cross the link as several requests (see pushBodies).
@@ -82,7 +79,7 @@ const PUSH_BATCH = 10_000;
 type PushBody = { json: string; ids: string[] };
 
 /**
- * `{"rows":[…]}` bodies of at most PUSH_BODY_ROWS rows under the budget, in order, each with the
+ * `{"rows":[…]}` bodies of at most PUSH_MAX_ROWS rows under the budget, in order, each with the
  * ids it carries; a row larger than the budget goes alone.
  */
 function pushBodies(rows: Array<{ newDocumentState: unknown }>): PushBody[] {
@@ -98,7 +95,7 @@ function pushBodies(rows: Array<{ newDocumentState: unknown }>): PushBody[] {
   };
   for (const row of rows) {
     const json = JSON.stringify(row);
-    if (current.length > 0 && (size + json.length + 1 > PUSH_BODY_BUDGET || current.length === PUSH_BODY_ROWS)) close();
+    if (current.length > 0 && (size + json.length + 1 > PUSH_BODY_BUDGET || current.length === PUSH_MAX_ROWS)) close();
     current.push(json);
     ids.push((row.newDocumentState as SyncDocument).id);
     size += json.length + 1;
@@ -162,7 +159,7 @@ export function startSync(options: SyncOptions): SyncHandle {
       waitForLeadership: false,
       pull: {
         // The largest pages the server accepts: fewer round trips on a slow link.
-        batchSize: 1000,
+        batchSize: PULL_MAX_LIMIT,
         handler: async (checkpoint, batchSize) => {
           takeOwn ??= (checkpoint?.seq ?? 0) === 0;
           const page = await call<PullResponse>(`/api/sync/${name}/pull?seq=${checkpoint?.seq ?? 0}&limit=${batchSize}&own=${takeOwn ? 'include' : 'skip'}`);
