@@ -153,7 +153,7 @@ export async function push(tx: SqlClient, scope: DeviceScope, collection: Replic
     toWrite.push(merged as SyncDocument);
     if (master && contentOf(merged) !== contentOf(doc)) conflicts.push({ ...(merged as SyncDocument), _deleted: false });
   }
-  const written = await writeDocuments(tx, scope.tenantId, table, toWrite);
+  const written = await writeDocuments(tx, scope.tenantId, table, toWrite, scope.deviceId);
   return { conflicts, rejected, accepted: written.length };
 }
 
@@ -173,7 +173,7 @@ async function pushFacts(
   const table = collection.table as ReplicatedTable;
   const byId = new Map<string, SyncDocument>();
   for (const doc of candidates) if (!byId.has(doc.id)) byId.set(doc.id, doc);
-  const written = new Set(await writeDocuments(tx, scope.tenantId, table, [...byId.values()].map(withoutLocalFields)));
+  const written = new Set(await writeDocuments(tx, scope.tenantId, table, [...byId.values()].map(withoutLocalFields), scope.deviceId));
   const already = [...byId.keys()].filter((id) => !written.has(id));
   const conflicts: SyncDocument[] = [];
   if (already.length > 0) {

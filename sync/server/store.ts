@@ -22,8 +22,20 @@ export async function nextSequence(tx: SqlClient, tenantId: string, count: numbe
   return rows[0]!.value - count + 1;
 }
 
-/** The PostgreSQL channel on which every committed write announces its tenant. */
+/**
+ * The PostgreSQL channel on which every committed write announces its tenant, and the till that
+ * wrote it when a till did (`<tenantId> <deviceId>`): that till has the documents already.
+ */
 export const CHANGES_CHANNEL = 'afrigest_changes';
+
+export function changeNotice(tenantId: string, origin: string | null): string {
+  return origin ? `${tenantId} ${origin}` : tenantId;
+}
+
+export function parseChangeNotice(payload: string): { tenantId: string; origin: string | null } {
+  const space = payload.indexOf(' ');
+  return space < 0 ? { tenantId: payload, origin: null } : { tenantId: payload.slice(0, space), origin: payload.slice(space + 1) };
+}
 
 /** Facts are born once and never edited: a second write of the same id changes nothing. */
 export const FACT_TABLES: ReadonlySet<ReplicatedTable> = new Set(['sales', 'returns', 'stock_movements', 'cash_session_events']);
@@ -34,9 +46,9 @@ export const FACT_TABLES: ReadonlySet<ReplicatedTable> = new Set(['sales', 'retu
  * Writes documents of a collection in one statement, numbering them in the tenant's sequence.
  * Reference and shared documents are replaced; facts already stored are left as they are (the
  * caller compares contents). Returns the ids actually written. New stock movements move the
- * materialised stock total in the same transaction.
+ * materialised stock total in the same transaction. `origin`: the till whose push this is.
  */
-export async function writeDocuments(tx: SqlClient, tenantId: string, table: ReplicatedTable, docs: StoredDocument[]): Promise<string[]> {
+export async function writeDocuments(tx: SqlClient, tenantId: string, table: ReplicatedTable, docs: StoredDocument[], origin: string | null = null): Promise<string[]> {
   if (docs.length === 0) return [];
   const first = await nextSequence(tx, tenantId, docs.length);
   const onConflict = FACT_TABLES.has(table)
@@ -54,7 +66,7 @@ export async function writeDocuments(tx: SqlClient, tenantId: string, table: Rep
   );
   const written = rows.map((r) => r.id);
   // Delivered on commit only, to every API instance listening: their tills then pull.
-  if (written.length > 0) await tx.query(`SELECT pg_notify('${CHANGES_CHANNEL}', $1)`, [tenantId]);
+  if (written.length > 0) await tx.query(`SELECT pg_notify('${CHANGES_CHANNEL}', $1)`, [changeNotice(tenantId, origin)]);
   if (table === 'stock_movements' && written.length > 0) {
     const fresh = new Set(written);
     await tx.query(

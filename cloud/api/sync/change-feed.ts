@@ -1,12 +1,14 @@
-import { CHANGES_CHANNEL } from '../../../sync/server/store.js';
+import { CHANGES_CHANNEL, parseChangeNotice } from '../../../sync/server/store.js';
 import type { Database } from '../../db/database.js';
 
 export type ChangeFeed = {
   /**
-   * Calls `onChange` whenever a write for the tenant commits (on any API instance), and `onEnd`
-   * when the feed closes (shutdown: the streams end so the process need not wait for them).
+   * Calls `onChange` whenever a write for the tenant commits (on any API instance), except the
+   * pushes of `deviceId` itself (it has those documents; telling it would only make it pull and
+   * re-read them while it is still pushing), and `onEnd` when the feed closes (shutdown: the
+   * streams end so the process need not wait for them).
    */
-  subscribe(tenantId: string, onChange: () => void, onEnd: () => void): Promise<() => void>;
+  subscribe(tenantId: string, deviceId: string | null, onChange: () => void, onEnd: () => void): Promise<() => void>;
   close(): Promise<void>;
 };
 
@@ -15,23 +17,26 @@ export type ChangeFeed = {
  * One LISTEN connection per process, opened at the first subscriber.
  */
 export function createChangeFeed(database: Database): ChangeFeed {
-  const subscribers = new Map<string, Set<() => void>>();
+  type Subscriber = { deviceId: string | null; onChange: () => void };
+  const subscribers = new Map<string, Set<Subscriber>>();
   const enders = new Set<() => void>();
   let listening: Promise<() => Promise<void>> | null = null;
-  const dispatch = (tenantId: string) => {
+  const dispatch = (payload: string) => {
+    const { tenantId, origin } = parseChangeNotice(payload);
     const targets = tenantId === '*' ? [...subscribers.values()].flatMap((s) => [...s]) : [...(subscribers.get(tenantId) ?? [])];
-    for (const notify of targets) notify();
+    for (const target of targets) if (origin === null || target.deviceId !== origin) target.onChange();
   };
   return {
-    async subscribe(tenantId, onChange, onEnd) {
+    async subscribe(tenantId, deviceId, onChange, onEnd) {
       listening ??= database.listen(CHANGES_CHANNEL, dispatch);
       await listening;
       let set = subscribers.get(tenantId);
       if (!set) subscribers.set(tenantId, (set = new Set()));
-      set.add(onChange);
+      const subscriber = { deviceId, onChange };
+      set.add(subscriber);
       enders.add(onEnd);
       return () => {
-        set.delete(onChange);
+        set.delete(subscriber);
         enders.delete(onEnd);
         if (set.size === 0) subscribers.delete(tenantId);
       };

@@ -24,7 +24,7 @@ export const syncRoutes: RouteDef[] = [
       const resync = () => res.write('data: RESYNC\n\n');
       // After every (re)connection the till catches up from its checkpoint.
       resync();
-      const unsubscribe = await services.changes.subscribe(tenantId, resync, () => res.end());
+      const unsubscribe = await services.changes.subscribe(tenantId, device!.deviceId, resync, () => res.end());
       const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
       req.on('close', () => {
         clearInterval(heartbeat);

@@ -189,6 +189,47 @@ describe('sync endpoints', () => {
     expect(gone).toMatchObject({ _deleted: true, offlineVerifier: null });
   });
 
+  it('tells every till of the tenant about a change on its live stream, except the till that pushed it', async () => {
+    const listen = async (till: Device) => {
+      const abort = new AbortController();
+      const response = await fetch(`${api.url}/api/sync/stream`, { headers: { authorization: till.credential, accept: 'text/event-stream' }, signal: abort.signal });
+      expect(response.status).toBe(200);
+      const stream = { resyncs: 0, stop: () => abort.abort() };
+      void (async () => {
+        const decoder = new TextDecoder();
+        const reader = response.body!.getReader();
+        try {
+          for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+            stream.resyncs += decoder.decode(chunk.value).split('data: RESYNC').length - 1;
+          }
+        } catch {
+          // aborted
+        }
+      })();
+      return stream;
+    };
+    const until = async (check: () => boolean) => {
+      for (let waited = 0; !check(); waited += 20) {
+        if (waited > 5_000) throw new Error('no RESYNC within 5 s');
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    };
+    const pusher = await listen(tillA);
+    const other = await listen(tillB);
+    // Each connection starts with a RESYNC: the till catches up from its checkpoint.
+    await until(() => pusher.resyncs === 1 && other.resyncs === 1);
+    expect((await pushRows(tillA, 'sales', [sale(tillA, 900)])).body.accepted).toBe(1);
+    await until(() => other.resyncs === 2);
+    // The pusher has those documents: waking it would only make it pull and re-read its own push.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(pusher.resyncs).toBe(1);
+    // A change made in the cloud reaches both.
+    await api.call('post', `/api/tenants/${api.demoTenantId}/boutiques`, { token: pdg, body: { code: 'DIX', name: 'AfriGest Dixinn' } });
+    await until(() => pusher.resyncs === 2 && other.resyncs === 3);
+    pusher.stop();
+    other.stop();
+  });
+
   it('stops a revoked till at its next call', async () => {
     const till = await enrol(kaloum, 'Caisse volée');
     expect((await api.call('get', '/api/sync/products/pull?seq=0&limit=1', { token: till.credential })).status).toBe(200);
