@@ -45,5 +45,6 @@ export function insertAtomically(writes: NewDocuments[]): void {
       return result;
     }),
   )();
+  instances[0]!.internals.file.wrote();
   results.forEach((result, i) => instances[i]!.emit(result));
 }

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { startCheckpointer, type Checkpointer } from './checkpointer.js';
 import { StorageOpenError } from './errors.js';
 
 /**
@@ -22,6 +23,10 @@ export type SqliteFile = {
    * ordinary commit (a sale) syncs the log, and with it everything before.
    */
   withoutFsync<T>(write: () => T): T;
+  /** Call after every commit: the log is copied into the file shortly after, on another thread. */
+  wrote(): void;
+  /** Waits for the checkpoint thread's last checkpoint and stops it. */
+  stopCheckpoints(): Promise<void>;
 };
 
 const open = new Map<string, SqliteFile>();
@@ -62,6 +67,8 @@ export function acquireFile(directory: string, databaseName: string): SqliteFile
     // A catalogue of 100,000 products does not fit SQLite's default 2 MB page cache: every scan
     // would read its pages from the OS again. 64 MB keeps a till's working set (grown on use).
     db.pragma('cache_size = -65536');
+    // Checkpoints run on a thread of their own (see checkpointer.ts), never inside a commit.
+    db.pragma('wal_autocheckpoint = 0');
     const integrity = db.pragma('quick_check', { simple: true });
     if (integrity !== 'ok') throw new StorageOpenError('STORAGE_CORRUPT', path, String(integrity));
     const tables = db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'table'`).pluck().all() as string[];
@@ -91,15 +98,28 @@ export function acquireFile(directory: string, databaseName: string): SqliteFile
       full.run();
     }
   };
-  const file = { db, path, refs: 1, withoutFsync };
+  // Started at the first write: a file only read, or opened by a test for a moment, needs none.
+  let checkpointer: Checkpointer | null = null;
+  const wrote = () => {
+    checkpointer ??= startCheckpointer(path, () => {
+      // Without the thread, SQLite checkpoints inside commits again, as by default.
+      if (db.open) db.pragma('wal_autocheckpoint = 1000');
+    });
+    checkpointer.wrote();
+  };
+  const stopCheckpoints = async () => checkpointer?.close();
+  const file = { db, path, refs: 1, withoutFsync, wrote, stopCheckpoints };
   open.set(path, file);
   return file;
 }
 
-export function releaseFile(file: SqliteFile): void {
+export async function releaseFile(file: SqliteFile): Promise<void> {
   file.refs--;
   if (file.refs > 0) return;
   open.delete(file.path);
+  // The thread's connection closes first: the last connection to close checkpoints the whole log
+  // and deletes it.
+  await file.stopCheckpoints();
   // RxDB's database remove() drops every collection: then the file itself goes too, so a removed
   // database leaves nothing behind. A file that still holds a collection is never deleted.
   const empty = (file.db.prepare(`SELECT count(*) FROM afrigest_collections`).pluck().get() as number) === 0;

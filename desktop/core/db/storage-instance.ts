@@ -221,6 +221,7 @@ export class RxStorageInstanceSQLite<RxDocType> implements RxStorageInstance<RxD
     const categorized = context.startsWith('replication-')
       ? this.internals.file.withoutFsync(() => this.writeTransaction(documentWrites, context, blobBytes))
       : this.writeTransaction(documentWrites, context, blobBytes);
+    this.internals.file.wrote();
     this.emit(categorized);
     return { error: categorized.errors };
   }
@@ -388,6 +389,7 @@ export class RxStorageInstanceSQLite<RxDocType> implements RxStorageInstance<RxD
   cleanup(minimumDeletedTime: number): Promise<boolean> {
     this.ensureOpen();
     this.statements.cleanup.run(now() - minimumDeletedTime);
+    this.internals.file.wrote();
     return Promise.resolve(true);
   }
 
@@ -412,8 +414,7 @@ export class RxStorageInstanceSQLite<RxDocType> implements RxStorageInstance<RxD
   close(): Promise<void> {
     if (this.closed) return Promise.resolve();
     this.closed = true;
-    releaseFile(this.internals.file);
-    return Promise.resolve();
+    return releaseFile(this.internals.file);
   }
 }
 
@@ -426,7 +427,7 @@ export function createSQLiteStorageInstance<RxDocType>(
   try {
     return new RxStorageInstanceSQLite(storage, params, file);
   } catch (error) {
-    releaseFile(file);
+    void releaseFile(file);
     throw error;
   }
 }
