@@ -80,28 +80,26 @@ type PushBody = { json: string; ids: string[] };
 
 /**
  * `{"rows":[…]}` bodies of at most PUSH_MAX_ROWS rows under the budget, in order, each with the
- * ids it carries; a row larger than the budget goes alone.
+ * ids it carries; a row larger than the budget goes alone. Each is made while the one before is on
+ * the link.
  */
-function pushBodies(rows: Array<{ newDocumentState: unknown }>): PushBody[] {
-  const bodies: PushBody[] = [];
+function* pushBodies(rows: Array<{ newDocumentState: unknown }>): Generator<PushBody> {
   let current: string[] = [];
   let ids: string[] = [];
   let size = 0;
-  const close = () => {
-    bodies.push({ json: `{"rows":[${current.join(',')}]}`, ids });
-    current = [];
-    ids = [];
-    size = 0;
-  };
   for (const row of rows) {
     const json = JSON.stringify(row);
-    if (current.length > 0 && (size + json.length + 1 > PUSH_BODY_BUDGET || current.length === PUSH_MAX_ROWS)) close();
+    if (current.length > 0 && (size + json.length + 1 > PUSH_BODY_BUDGET || current.length === PUSH_MAX_ROWS)) {
+      yield { json: `{"rows":[${current.join(',')}]}`, ids };
+      current = [];
+      ids = [];
+      size = 0;
+    }
     current.push(json);
     ids.push((row.newDocumentState as SyncDocument).id);
     size += json.length + 1;
   }
-  if (current.length > 0) close();
-  return bodies;
+  if (current.length > 0) yield { json: `{"rows":[${current.join(',')}]}`, ids };
 }
 
 /**
@@ -174,13 +172,12 @@ export function startSync(options: SyncOptions): SyncHandle {
             push: {
               batchSize: PUSH_BATCH,
               handler: async (rows) => {
-                const bodies = pushBodies(rows);
-                for (const body of bodies) for (const id of body.ids) unsentHere.add(id);
+                for (const row of rows) unsentHere.add((row.newDocumentState as SyncDocument).id);
                 countUnsent();
                 const conflicts: SyncDocument[] = [];
                 // One request after the other: each is applied on its own, and a retry after a
                 // partial failure re-sends facts the cloud already has, which it takes as no-ops.
-                for (const body of bodies) {
+                for (const body of pushBodies(rows)) {
                   const result = await call<PushResponse>(`/api/sync/${name}/push`, { method: 'POST', body: body.json });
                   conflicts.push(...(result.conflicts as SyncDocument[]));
                   if (result.rejected.length > 0) update({ rejected: status.value.rejected + result.rejected.length });
