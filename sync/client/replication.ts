@@ -79,6 +79,13 @@ const PUSH_BATCH = 10_000;
 type PushBody = { json: string; ids: string[] };
 
 /**
+ * Push requests on the link at once: while the cloud writes one, the next crosses the link and
+ * is parsed (bench:sync's push, about 20% faster than one at a time). Their order does not
+ * matter: facts are independent, customers merge by field stamps, stock adds up.
+ */
+const PUSH_IN_FLIGHT = 2;
+
+/**
  * `{"rows":[…]}` bodies of at most PUSH_MAX_ROWS rows under the budget, in order, each with the
  * ids it carries; a row larger than the budget goes alone. Each is made while the one before is on
  * the link.
@@ -175,15 +182,27 @@ export function startSync(options: SyncOptions): SyncHandle {
                 for (const row of rows) unsentHere.add((row.newDocumentState as SyncDocument).id);
                 countUnsent();
                 const conflicts: SyncDocument[] = [];
-                // One request after the other: each is applied on its own, and a retry after a
-                // partial failure re-sends facts the cloud already has, which it takes as no-ops.
-                for (const body of pushBodies(rows)) {
+                const send = async (body: PushBody) => {
                   const result = await call<PushResponse>(`/api/sync/${name}/push`, { method: 'POST', body: body.json });
                   conflicts.push(...(result.conflicts as SyncDocument[]));
                   if (result.rejected.length > 0) update({ rejected: status.value.rejected + result.rejected.length });
                   for (const id of body.ids) unsentHere.delete(id);
                   countUnsent();
+                };
+                // Each request is applied on its own. After a failure nothing more is sent, and
+                // RxDB's retry re-sends facts the cloud already has, which it takes as no-ops.
+                const inFlight = new Set<Promise<void>>();
+                const failures: unknown[] = [];
+                for (const body of pushBodies(rows)) {
+                  while (inFlight.size >= PUSH_IN_FLIGHT && failures.length === 0) await Promise.race(inFlight);
+                  if (failures.length > 0) break;
+                  const request: Promise<void> = send(body)
+                    .catch((error: unknown) => void failures.push(error))
+                    .finally(() => inFlight.delete(request));
+                  inFlight.add(request);
                 }
+                await Promise.all(inFlight);
+                if (failures.length > 0) throw failures[0];
                 return conflicts as never;
               },
             },
