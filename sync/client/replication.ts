@@ -64,11 +64,21 @@ class HttpError extends Error {
   }
 }
 
+/** The API takes request bodies up to 2 MiB; this leaves room for the envelope. */
+const PUSH_BODY_BUDGET = 1_900_000;
+
 /**
- * The API takes request bodies up to 2 MB. Counted in UTF-16 units, a body of this many is at
- * most 1.8 MB of UTF-8 even if every character took three bytes.
+ * Bytes the text takes in UTF-8, or a little more: a code unit below 0x80 takes one, below 0x800
+ * two, any other three (a surrogate pair counts six for its four).
  */
-const PUSH_BODY_BUDGET = 600_000;
+function utf8Bytes(text: string): number {
+  let bytes = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit >= 0x80) bytes += unit < 0x800 ? 1 : 2;
+  }
+  return bytes;
+}
 
 /**
  * Documents RxDB hands to one push: a week's backlog of a busy counter in one go, so the status
@@ -96,7 +106,8 @@ function* pushBodies(rows: Array<{ newDocumentState: unknown }>): Generator<Push
   let size = 0;
   for (const row of rows) {
     const json = JSON.stringify(row);
-    if (current.length > 0 && (size + json.length + 1 > PUSH_BODY_BUDGET || current.length === PUSH_MAX_ROWS)) {
+    const bytes = utf8Bytes(json) + 1;
+    if (current.length > 0 && (size + bytes > PUSH_BODY_BUDGET || current.length === PUSH_MAX_ROWS)) {
       yield { json: `{"rows":[${current.join(',')}]}`, ids };
       current = [];
       ids = [];
@@ -104,7 +115,7 @@ function* pushBodies(rows: Array<{ newDocumentState: unknown }>): Generator<Push
     }
     current.push(json);
     ids.push((row.newDocumentState as SyncDocument).id);
-    size += json.length + 1;
+    size += bytes;
   }
   if (current.length > 0) yield { json: `{"rows":[${current.join(',')}]}`, ids };
 }

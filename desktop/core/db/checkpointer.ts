@@ -24,7 +24,7 @@ export type Checkpointer = {
 /** A pause in writes this long starts a checkpoint… */
 const QUIET_MS = 300;
 /** …and continuous writing does not put it off longer than this (the log stays bounded). */
-const MAX_WAIT_MS = 5_000;
+const MAX_WAIT_MS = 1_000;
 
 // The worker is plain CommonJS evaluated from this string: no separate file to ship or build,
 // under tsx, vitest or the packaged app alike. It loads better-sqlite3 from the path resolved here.
