@@ -9,7 +9,7 @@ import { Worker } from 'node:worker_threads';
  * its catalogue paid it every few thousand documents on the thread that parses them (bench:sync's
  * initial pull, about 12% of its time). The file's own connection turns that off
  * (`wal_autocheckpoint = 0`) and asks this thread instead, once writes pause (a burst of
- * replication writes shares one checkpoint) or every few seconds of continuous writing. The
+ * replication writes shares one checkpoint), and at least once a second of continuous writing. The
  * checkpoint is PASSIVE: it never waits for, nor blocks, the writer or a reader, and it syncs the
  * database before the log is reused (the worker's connection keeps `synchronous = FULL`), so a
  * power cut loses nothing a commit acknowledged.
@@ -113,7 +113,7 @@ export function startCheckpointer(path: string, onFailure: (reason: string) => v
     close() {
       closing ??= (async () => {
         if (timer) clearTimeout(timer);
-        if (running) await new Promise<void>((resolve) => (settled = resolve));
+        if (running) await Promise.race([new Promise<void>((resolve) => (settled = resolve)), exited]);
         if (!failed) worker.postMessage('close');
         await exited;
       })();
