@@ -3,8 +3,8 @@
  * 5,000 offline sales, through the real API (its own process) and the real sync client, in
  * documents per second; beside raw baselines of the same run: the same rows read from PostgreSQL,
  * serialised to JSON and inserted into better-sqlite3 in one process; and one multi-row INSERT of
- * the same sales into PostgreSQL, committed. BENCH_ROUNDS rounds (3), medians printed. Needs PostgreSQL
- * (BENCH_DATABASE_URL, default the local server).
+ * the same sales into PostgreSQL, committed. BENCH_ROUNDS rounds (3), medians printed. Needs
+ * PostgreSQL (BENCH_DATABASE_URL, default the local server).
  */
 import Database from 'better-sqlite3';
 import { execSync } from 'node:child_process';
