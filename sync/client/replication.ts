@@ -90,8 +90,8 @@ type PushBody = { json: string; ids: string[] };
 
 /**
  * Push requests on the link at once: while the cloud writes one, the next crosses the link and
- * is parsed (bench:sync's push takes about a quarter less time than one at a time). Their order does not
- * matter: facts are independent, customers merge by field stamps, stock adds up.
+ * is parsed (bench:sync's push takes about a quarter less time than one at a time). Their order
+ * does not matter: facts are independent, customers merge by field stamps, stock adds up.
  */
 const PUSH_IN_FLIGHT = 2;
 
