@@ -86,7 +86,7 @@ function utf8Bytes(text: string): number {
  */
 const PUSH_BATCH = 10_000;
 
-type PushBody = { json: string; ids: string[] };
+type PushBody = { json: string; ids: string[]; rows: string[] };
 
 /**
  * Push requests on the link at once: while the cloud writes one, the next crosses the link and
@@ -97,27 +97,29 @@ const PUSH_IN_FLIGHT = 2;
 
 /**
  * `{"rows":[…]}` bodies of at most PUSH_MAX_ROWS rows under the budget, in order, each with the
- * ids it carries; a row larger than the budget goes alone. Each is made while the one before is on
- * the link.
+ * ids and rows it carries; a row larger than the budget goes alone; a row `sent` says the cloud
+ * already took, exactly as it is, is left out. Each is made while the one before is on the link.
  */
-function* pushBodies(rows: Array<{ newDocumentState: unknown }>): Generator<PushBody> {
+function* pushBodies(rows: Array<{ newDocumentState: unknown }>, sent: (id: string, row: string) => boolean): Generator<PushBody> {
   let current: string[] = [];
   let ids: string[] = [];
   let size = 0;
   for (const row of rows) {
     const json = JSON.stringify(row);
+    const id = (row.newDocumentState as SyncDocument).id;
+    if (sent(id, json)) continue;
     const bytes = utf8Bytes(json) + 1;
     if (current.length > 0 && (size + bytes > PUSH_BODY_BUDGET || current.length === PUSH_MAX_ROWS)) {
-      yield { json: `{"rows":[${current.join(',')}]}`, ids };
+      yield { json: `{"rows":[${current.join(',')}]}`, ids, rows: current };
       current = [];
       ids = [];
       size = 0;
     }
     current.push(json);
-    ids.push((row.newDocumentState as SyncDocument).id);
+    ids.push(id);
     size += bytes;
   }
-  if (current.length > 0) yield { json: `{"rows":[${current.join(',')}]}`, ids };
+  if (current.length > 0) yield { json: `{"rows":[${current.join(',')}]}`, ids, rows: current };
 }
 
 /**
@@ -166,6 +168,10 @@ export function startSync(options: SyncOptions): SyncHandle {
     // own past sales included; once caught up, the cloud leaves out what this till wrote itself.
     let takeOwn: boolean | null = null;
     const unsentHere = new Set<string>();
+    // Rows the cloud took, without a conflict, in a push that failed further on: RxDB's retry hands
+    // the whole batch again, and these need not cross a metered link twice (nor be counted as
+    // waiting again). Forgotten when the push they belong to succeeds.
+    const taken = new Map<string, string>();
     unsent.set(name, unsentHere);
     const state = replicateRxCollection<unknown, SyncCheckpoint>({
       collection,
@@ -190,21 +196,29 @@ export function startSync(options: SyncOptions): SyncHandle {
             push: {
               batchSize: PUSH_BATCH,
               handler: async (rows) => {
-                for (const row of rows) unsentHere.add((row.newDocumentState as SyncDocument).id);
+                for (const row of rows) {
+                  const id = (row.newDocumentState as SyncDocument).id;
+                  if (!taken.has(id)) unsentHere.add(id);
+                }
                 countUnsent();
                 const conflicts: SyncDocument[] = [];
                 const send = async (body: PushBody) => {
+                  for (const id of body.ids) unsentHere.add(id);
                   const result = await call<PushResponse>(`/api/sync/${name}/push`, { method: 'POST', body: body.json });
                   conflicts.push(...(result.conflicts as SyncDocument[]));
                   if (result.rejected.length > 0) update({ rejected: status.value.rejected + result.rejected.length });
-                  for (const id of body.ids) unsentHere.delete(id);
+                  const conflicting = new Set(result.conflicts.map((doc) => doc.id));
+                  body.ids.forEach((id, i) => {
+                    if (!conflicting.has(id)) taken.set(id, body.rows[i]!);
+                    unsentHere.delete(id);
+                  });
                   countUnsent();
                 };
                 // Each request is applied on its own. After a failure nothing more is sent, and
-                // RxDB's retry re-sends facts the cloud already has, which it takes as no-ops.
+                // RxDB's retry sends again only what the cloud did not take.
                 const inFlight = new Set<Promise<void>>();
                 const failures: unknown[] = [];
-                for (const body of pushBodies(rows)) {
+                for (const body of pushBodies(rows, (id, row) => taken.get(id) === row)) {
                   while (inFlight.size >= PUSH_IN_FLIGHT && failures.length === 0) await Promise.race(inFlight);
                   if (failures.length > 0) break;
                   const request: Promise<void> = send(body)
@@ -214,6 +228,7 @@ export function startSync(options: SyncOptions): SyncHandle {
                 }
                 await Promise.all(inFlight);
                 if (failures.length > 0) throw failures[0];
+                for (const row of rows) taken.delete((row.newDocumentState as SyncDocument).id);
                 return conflicts as never;
               },
             },
