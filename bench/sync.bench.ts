@@ -62,6 +62,8 @@ try {
     lines: [{ productId: `bench-p-${i % PRODUCTS}`, name: 'Produit', barcode: '3000000000000', unitPriceMinor: 12_500, quantityMilli: 2000, discountMinor: 0, vatRateBp: 1800, totalMinor: 25_000, vatMinor: 3_814 }],
     tenders: [{ method: 'cash', amountMinor: 25_000 }], subtotalMinor: 25_000, discountMinor: 0, vatMinor: 3_814, totalMinor: 25_000, createdAt: now,
   });
+  // The bench's own transactions run as the API's role, under row-level security, like the API.
+  const asApp = `SET LOCAL ROLE afrigest_app; SET LOCAL app.tenant_id = '${tenantId}'`;
   const tx = { query: async (text: string, params?: readonly unknown[]) => { const r = await db.query(text, params as unknown[]); return { rows: r.rows, rowCount: r.rowCount ?? 0 }; } };
   // In a function of its own: the seed's 70,000 objects are garbage once written, not a load on
   // the till's heap (this process) during the rounds.
@@ -71,7 +73,7 @@ try {
       return { id: `bench-p-${i}`, tenantId, barcode: String(3_000_000_000_000 + i), name: productName, searchName: searchForm(productName), categoryId: 'c', priceMinor: 500 * (1 + (i % 300)), vatRateBp: 1800, unit: 'piece', active: true, updatedAt: now };
     });
     const history = Array.from({ length: HISTORY }, (_, i) => sale(`bench-h-${i}`, 'old-till', i));
-    await db.query(`BEGIN; SET LOCAL ROLE afrigest_app; SET LOCAL app.tenant_id = '${tenantId}'`);
+    await db.query(`BEGIN; ${asApp}`);
     for (let i = 0; i < products.length; i += 5_000) await writeDocuments(tx, tenantId, 'products', products.slice(i, i + 5_000));
     for (let i = 0; i < history.length; i += 5_000) await writeDocuments(tx, tenantId, 'sales', history.slice(i, i + 5_000) as never);
     await db.query('COMMIT');
@@ -85,7 +87,7 @@ try {
     console.log(`· round ${round}/${ROUNDS}: raw pull, till pull, till push, raw push…`);
     // --- pull: PostgreSQL → JSON → better-sqlite3, then an empty till through the API ---------
     const rawStart = performance.now();
-    await db.query(`BEGIN; SET LOCAL ROLE afrigest_app; SET LOCAL app.tenant_id = '${tenantId}'`);
+    await db.query(`BEGIN; ${asApp}`);
     const raw = new Database(join(directory, `raw-${round}.sqlite`));
     raw.pragma('journal_mode = WAL');
     raw.pragma('synchronous = FULL');
@@ -122,7 +124,6 @@ try {
     const pushMs = performance.now() - pushStart;
     await pushing.stop();
     await till.close();
-    const asApp = `SET LOCAL ROLE afrigest_app; SET LOCAL app.tenant_id = '${tenantId}'`;
     await db.query(`BEGIN; ${asApp}`);
     const pushedInCloud = (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM sales WHERE id LIKE $1`, [`bench-o${round}-%`])).rows[0]!.n;
     await db.query('COMMIT');
