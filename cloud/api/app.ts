@@ -16,6 +16,7 @@ import { healthRoutes } from './health/routes.js';
 import { authenticate } from './http/authenticate.js';
 import { errorBody, errorHandler } from './http/errors.js';
 import { observeRequests } from './http/request-log.js';
+import { PUSH_MAX_BODY_BYTES } from '../../sync/protocol.js';
 import { paymentRoutes, RAW_BODY_PATHS } from './payments/routes.js';
 import { mountRoute, registerOpenApi, type RouteDef } from './http/route.js';
 import type { Services } from './services.js';
@@ -77,6 +78,8 @@ export function createApp(services: Services, extraRoutes: RouteDef[] = []): Exp
   });
   // Provider callbacks keep their exact bytes (signatures); the JSON parser then leaves them alone.
   app.use(RAW_BODY_PATHS, express.raw({ type: () => true, limit: '256kb' }));
+  // A till's push is filled up to the limit both ends take from the sync protocol.
+  app.use('/api/sync', express.json({ limit: PUSH_MAX_BODY_BYTES }));
   app.use(express.json({ limit: '2mb' }));
   app.use(authenticate(services));
 

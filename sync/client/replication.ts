@@ -2,7 +2,7 @@ import type { RxCollection, RxDatabase } from 'rxdb';
 import { replicateRxCollection, type RxReplicationState } from 'rxdb/plugins/replication';
 import { BehaviorSubject, Subject, type Observable } from 'rxjs';
 import { replicatedCollection } from '../collections.js';
-import { PULL_MAX_LIMIT, PUSH_MAX_ROWS, type PullResponse, type PushResponse, type SyncCheckpoint, type SyncDocument } from '../protocol.js';
+import { PULL_MAX_LIMIT, PUSH_MAX_BODY_BYTES, PUSH_MAX_ROWS, type PullResponse, type PushResponse, type SyncCheckpoint, type SyncDocument } from '../protocol.js';
 
 /** The subset of fetch we use: injected, so this module needs neither DOM nor Node types. */
 export type FetchLike = (
@@ -64,8 +64,8 @@ class HttpError extends Error {
   }
 }
 
-/** The API takes request bodies up to 2 MiB; this leaves room for the envelope. */
-const PUSH_BODY_BUDGET = 1_900_000;
+/** Bytes of rows one push request carries: the cloud's limit, less room for the envelope. */
+const PUSH_BODY_BUDGET = PUSH_MAX_BODY_BYTES - 64 * 1024;
 
 /**
  * Bytes the text takes in UTF-8, or a little more: a code unit below 0x80 takes one, below 0x800

@@ -1,6 +1,7 @@
 import { scryptSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { v7 as uuidv7 } from 'uuid';
+import { PUSH_MAX_BODY_BYTES } from '../../../sync/protocol.js';
 import { DEMO_USERS, startTestApi, type TestApi } from '../test-support.js';
 
 type Device = { credential: string; deviceId: string; boutiqueId: string };
@@ -245,5 +246,24 @@ describe('sync endpoints', () => {
     expect((await api.call('get', '/api/sync/passwords/pull', { token: tillA.credential })).status).toBe(400);
     expect((await api.call('post', '/api/sync/sales/push', { token: tillA.credential, body: { rows: 'non' } })).status).toBe(400);
     expect((await api.call('get', '/api/sync/sales/pull?seq=-1', { token: tillA.credential })).status).toBe(400);
+  });
+
+  it('reads a push body up to the protocol’s limit, which the till fills its requests to, and refuses a larger one with 413', async () => {
+    // One sale padded with accented text (two bytes each in UTF-8) to the byte.
+    const body = (bytes: number) => {
+      const doc = { ...sale(tillA, 9_000), note: '' };
+      const empty = Buffer.byteLength(JSON.stringify({ rows: [{ newDocumentState: doc }] }));
+      doc.note = 'é'.repeat(Math.floor((bytes - empty) / 2)) + (((bytes - empty) % 2) ? 'e' : '');
+      const json = JSON.stringify({ rows: [{ newDocumentState: doc }] });
+      expect(Buffer.byteLength(json)).toBe(bytes);
+      return json;
+    };
+    const send = (json: string) => api.call('post', '/api/sync/sales/push', { token: tillA.credential, body: json });
+    const atLimit = await send(body(PUSH_MAX_BODY_BYTES));
+    expect(atLimit.status).toBe(200);
+    expect(atLimit.body.accepted).toBe(1);
+    const over = await send(body(PUSH_MAX_BODY_BYTES + 1));
+    expect(over.status).toBe(413);
+    expect(over.body.error).toMatchObject({ code: 'BODY_TOO_LARGE' });
   });
 });
