@@ -23,7 +23,7 @@ export type SyncDocument = z.infer<typeof syncDocumentSchema>;
 /** The largest page a pull returns, and the most rows one push request may carry. */
 export const PULL_MAX_LIMIT = 1000;
 export const PUSH_MAX_ROWS = 1000;
-/** The largest push body the cloud reads, in bytes of UTF-8: the till fills its requests up to it. */
+/** The largest push body the cloud reads, in bytes of UTF-8; the till's requests keep under it. */
 export const PUSH_MAX_BODY_BYTES = 2 * 1024 * 1024;
 
 export const pullQuerySchema = z.object({

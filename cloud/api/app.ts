@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
+import { PUSH_MAX_BODY_BYTES } from '../../sync/protocol.js';
 import { adminRoutes } from './admin/routes.js';
 import { auditRoutes } from './audit/routes.js';
 import { authRoutes } from './auth/routes.js';
@@ -16,7 +17,6 @@ import { healthRoutes } from './health/routes.js';
 import { authenticate } from './http/authenticate.js';
 import { errorBody, errorHandler } from './http/errors.js';
 import { observeRequests } from './http/request-log.js';
-import { PUSH_MAX_BODY_BYTES } from '../../sync/protocol.js';
 import { paymentRoutes, RAW_BODY_PATHS } from './payments/routes.js';
 import { mountRoute, registerOpenApi, type RouteDef } from './http/route.js';
 import type { Services } from './services.js';
@@ -78,7 +78,7 @@ export function createApp(services: Services, extraRoutes: RouteDef[] = []): Exp
   });
   // Provider callbacks keep their exact bytes (signatures); the JSON parser then leaves them alone.
   app.use(RAW_BODY_PATHS, express.raw({ type: () => true, limit: '256kb' }));
-  // A till's push is filled up to the limit both ends take from the sync protocol.
+  // A till's push: its limit is part of the sync protocol, which the till's requests keep under.
   app.use('/api/sync', express.json({ limit: PUSH_MAX_BODY_BYTES }));
   app.use(express.json({ limit: '2mb' }));
   app.use(authenticate(services));

@@ -248,7 +248,7 @@ describe('sync endpoints', () => {
     expect((await api.call('get', '/api/sync/sales/pull?seq=-1', { token: tillA.credential })).status).toBe(400);
   });
 
-  it('reads a push body up to the protocol’s limit, which the till fills its requests to, and refuses a larger one with 413', async () => {
+  it('reads a push body up to the sync protocol’s limit, to the byte, and refuses a larger one with 413', async () => {
     // One sale padded with accented text (two bytes each in UTF-8) to the byte.
     const body = (bytes: number) => {
       const doc = { ...sale(tillA, 9_000), note: '' };
