@@ -18,18 +18,27 @@ export const syncRoutes: RouteDef[] = [
     summary: 'Réplication : flux en direct (server-sent events), RESYNC à chaque changement',
     tags: ['sync'],
     access: { kind: 'device' },
-    handler: async ({ device, services, req, res }) => {
+    handler: async ({ device, services, res }) => {
       const tenantId = device!.tenantId;
       res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
       const resync = () => res.write('data: RESYNC\n\n');
-      // After every (re)connection the till catches up from its checkpoint.
-      resync();
+      // A till gone while the subscription was being made leaves nothing subscribed.
+      let gone = false;
+      res.once('close', () => (gone = true));
       const unsubscribe = await services.changes.subscribe(tenantId, device!.deviceId, resync, () => res.end());
+      if (gone) {
+        unsubscribe();
+        return undefined;
+      }
       const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
-      req.on('close', () => {
+      res.once('close', () => {
         clearInterval(heartbeat);
         unsubscribe();
       });
+      // After every (re)connection the till catches up from its checkpoint: told so only once the
+      // stream is subscribed (the first subscriber of a process waits for its LISTEN connection),
+      // so that a change committed meanwhile is either read by that catch-up or announced here.
+      resync();
       return undefined;
     },
   }),

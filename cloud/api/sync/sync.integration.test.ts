@@ -2,6 +2,7 @@ import { scryptSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { v7 as uuidv7 } from 'uuid';
 import { PUSH_MAX_BODY_BYTES } from '../../../sync/protocol.js';
+import { writeDocuments } from '../../../sync/server/store.js';
 import { DEMO_USERS, startTestApi, type TestApi } from '../test-support.js';
 
 type Device = { credential: string; deviceId: string; boutiqueId: string };
@@ -49,6 +50,22 @@ describe('sync endpoints', () => {
     tillRatoma = await enrol(ratoma, 'Caisse Ratoma');
   });
   afterAll(async () => api?.close());
+
+  // First of the suite: this API process has no live stream yet, so subscribing this one opens
+  // the process's LISTEN connection.
+  it('announces a change committed as soon as the live stream has sent its first event', async () => {
+    const abort = new AbortController();
+    const response = await fetch(`${api.url}/api/sync/stream`, { headers: { authorization: tillB.credential, accept: 'text/event-stream' }, signal: abort.signal });
+    const reader = response.body!.getReader();
+    const decoder = new TextDecoder();
+    expect(decoder.decode((await reader.read()).value)).toContain('data: RESYNC');
+    // Committed the moment the till has its catch-up event, as its catch-up pull could read.
+    const price = { id: uuidv7(), tenantId: api.demoTenantId, barcode: '6111234500017', name: 'Sucre en morceaux 1 kg', priceMinor: 15_000, vatRateBp: 1800, active: true };
+    await api.services.databases.withTenant(api.demoTenantId, (tx) => writeDocuments(tx, api.demoTenantId, 'products', [price]));
+    const next = await Promise.race([reader.read(), new Promise<null>((r) => setTimeout(() => r(null), 3_000))]);
+    expect(next ? decoder.decode(next.value) : 'nothing within 3 s').toContain('data: RESYNC');
+    abort.abort();
+  });
 
   it('stores each pushed sale exactly once, however often it is pushed', async () => {
     const sales = Array.from({ length: 50 }, (_, i) => sale(tillA, i));
