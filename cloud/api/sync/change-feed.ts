@@ -28,8 +28,12 @@ export function createChangeFeed(database: Database): ChangeFeed {
   };
   return {
     async subscribe(tenantId, deviceId, onChange, onEnd) {
-      listening ??= database.listen(CHANGES_CHANNEL, dispatch);
-      await listening;
+      // A LISTEN that could not start (the database was away) is tried again by the next subscriber.
+      const started = (listening ??= database.listen(CHANGES_CHANNEL, dispatch));
+      await started.catch((error: unknown) => {
+        if (listening === started) listening = null;
+        throw error;
+      });
       let set = subscribers.get(tenantId);
       if (!set) subscribers.set(tenantId, (set = new Set()));
       const subscriber = { deviceId, onChange };
