@@ -109,18 +109,30 @@ export function createPgDatabase(connectionString: string, options: { max?: numb
       // A connection of its own, outside the pool: LISTEN lasts as long as the session.
       let client: pg.Client | null = null;
       let closed = false;
+      // The server went away (restart): listen again once it is back, trying every second.
+      const reconnect = () => {
+        if (!closed) setTimeout(() => void connect().catch(reconnect), 1_000).unref();
+      };
       const connect = async (): Promise<void> => {
         const next = new pg.Client({ connectionString });
+        let listening = false;
         next.on('notification', (message) => {
           if (message.channel === channel) onMessage(message.payload ?? '');
         });
         next.on('error', () => {
-          // The server went away (restart): listen again once it is back.
           void next.end().catch(() => undefined);
-          if (!closed) setTimeout(() => void connect().catch(() => undefined), 1_000).unref();
+          // Lost while listening; a connection that could not be made is retried by its caller.
+          if (listening) reconnect();
         });
-        await next.connect();
-        await next.query(`LISTEN ${channel}`);
+        try {
+          await next.connect();
+          await next.query(`LISTEN ${channel}`);
+        } catch (error) {
+          void next.end().catch(() => undefined);
+          throw error;
+        }
+        if (closed) return void (await next.end().catch(() => undefined));
+        listening = true;
         client = next;
         // A reconnection may have missed notifications: tell the listener to catch up.
         onMessage('*');
