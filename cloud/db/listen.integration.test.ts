@@ -1,13 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { startFlakyProxy } from '../../test/support/flaky-proxy.js';
+import { waitFor } from '../../test/support/wait-for.js';
 import { createPgDatabase } from './database.js';
 import { createScratchDatabase } from './test-databases.js';
-
-async function waitFor(check: () => boolean, timeoutMs: number): Promise<void> {
-  for (const started = Date.now(); !check(); await new Promise((r) => setTimeout(r, 25))) {
-    if (Date.now() - started > timeoutMs) throw new Error(`not reached within ${timeoutMs} ms`);
-  }
-}
 
 // The embedded database listens in-process: there is no connection to lose.
 describe.skipIf(!process.env.TEST_DATABASE_URL)('LISTEN on PostgreSQL', () => {

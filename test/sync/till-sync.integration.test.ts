@@ -9,17 +9,9 @@ import { getRxStorageSQLite } from '../../desktop/core/db/index.js';
 import { TILL_COLLECTIONS } from '../../shared/schema/index.js';
 import { startSync, type FetchLike, type SyncHandle } from '../../sync/client/replication.js';
 import { writeDocuments } from '../../sync/server/store.js';
+import { waitFor } from '../support/wait-for.js';
 
 const TILL = ['products', 'categories', 'settings', 'users', 'boutiques', 'sales', 'returns', 'stock_movements', 'cash_session_events', 'customers'];
-
-async function waitFor(check: () => Promise<boolean> | boolean, timeoutMs: number): Promise<number> {
-  const started = Date.now();
-  while (Date.now() - started < timeoutMs) {
-    if (await check()) return Date.now() - started;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`not reached within ${timeoutMs} ms`);
-}
 
 describe('a till and the cloud', () => {
   let api: TestApi;
