@@ -1,19 +1,11 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startCheckpointer } from './checkpointer.js';
 import { acquireFile, releaseFile } from './sqlite-file.js';
+import { scratchDirectories } from './test-support/scratch.js';
 
-const directories: string[] = [];
-function scratch(): string {
-  const directory = mkdtempSync(join(tmpdir(), 'afrigest-checkpoint-'));
-  directories.push(directory);
-  return directory;
-}
-afterEach(() => {
-  for (const directory of directories.splice(0)) rmSync(directory, { recursive: true, force: true });
-});
+const scratch = scratchDirectories('afrigest-checkpoint-');
 
 async function until(check: () => boolean, timeoutMs = 5_000): Promise<void> {
   const started = Date.now();

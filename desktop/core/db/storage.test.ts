@@ -1,27 +1,19 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { addRxPlugin, createRxDatabase, fillWithDefaultSettings, type RxCollection, type RxDatabase, type RxStorage } from 'rxdb';
 import { RxDBAttachmentsPlugin } from 'rxdb/plugins/attachments';
 import { RxDBMigrationSchemaPlugin } from 'rxdb/plugins/migration-schema';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { getRxStorageSQLite, StorageOpenError } from './index.js';
 import { itemSchema, makeItem, makeQuery, random, type Item } from './test-support/random-workload.js';
+import { scratchDirectories } from './test-support/scratch.js';
 
 addRxPlugin(RxDBMigrationSchemaPlugin);
 addRxPlugin(RxDBAttachmentsPlugin);
 
-const dirs: string[] = [];
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'afrigest-storage-'));
-  dirs.push(dir);
-  return dir;
-}
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const tempDir = scratchDirectories('afrigest-storage-');
 
 let counter = 0;
 async function openItems(storage: RxStorage<unknown, unknown>, name = `db${counter++}`): Promise<{ db: RxDatabase; items: RxCollection<Item> }> {
