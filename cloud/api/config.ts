@@ -24,6 +24,7 @@ const envSchema = z.object({
   TENANT_DATABASE_URL: z.string().optional(),
   DATA_DIR: z.string().default('./data/cloud'),
   REDIS_URL: z.string().optional(),
+  REDIS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9_.:-]{0,64}$/).default(''),
   MIGRATE_ON_START: booleanText.default(true),
   SEED_DEMO_ON_EMPTY: booleanText.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -49,6 +50,8 @@ export type Config = {
   tenantDatabaseUrl: string | undefined;
   dataDir: string;
   redisUrl: string | undefined;
+  /** Put before every Redis key this API writes: several deployments can share one Redis. */
+  redisKeyPrefix: string;
   migrateOnStart: boolean;
   seedDemoOnEmpty: boolean;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
@@ -89,6 +92,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     tenantDatabaseUrl: e.TENANT_DATABASE_URL || undefined,
     dataDir: e.DATA_DIR,
     redisUrl: e.REDIS_URL || undefined,
+    redisKeyPrefix: e.REDIS_KEY_PREFIX,
     migrateOnStart: e.MIGRATE_ON_START,
     seedDemoOnEmpty: e.SEED_DEMO_ON_EMPTY ?? e.NODE_ENV !== 'production',
     logLevel: e.LOG_LEVEL,

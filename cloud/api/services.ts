@@ -85,7 +85,7 @@ export async function createServices(config: Config, options: { logger?: Logger 
     { masterUrl: config.masterDatabaseUrl, tenantUrl: config.tenantDatabaseUrl, embeddedDir: config.dataDir === ':memory:' ? null : config.dataDir },
     { migrate: config.migrateOnStart },
   );
-  const redis = config.redisUrl ? new Redis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2 }) : null;
+  const redis = config.redisUrl ? new Redis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2, keyPrefix: config.redisKeyPrefix }) : null;
   redis?.on('error', (err) => logger.warn({ err: { message: err.message } }, 'redis error'));
 
   // Per IP: a generous budget for a shop's shared connection. Per account: 5 failures lock 15 minutes.

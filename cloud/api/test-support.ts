@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,15 +32,11 @@ export async function startTestApi(env: Record<string, string> = {}, options: { 
     DATA_DIR: embeddedDir,
     SEED_DEMO_ON_EMPTY: 'false',
     ...(database.url ? { MASTER_DATABASE_URL: database.url, TENANT_DATABASE_URL: database.url } : {}),
-    ...(process.env.TEST_REDIS_URL ? { REDIS_URL: process.env.TEST_REDIS_URL } : {}),
+    // Test files run side by side on one Redis: each API keeps its login limits apart.
+    ...(process.env.TEST_REDIS_URL ? { REDIS_URL: process.env.TEST_REDIS_URL, REDIS_KEY_PREFIX: `test-${randomUUID()}:` } : {}),
     ...env,
   });
   let api = await startApi(config, { logger: pino({ level: 'silent' }) });
-  if (config.redisUrl) {
-    // Login limits live in Redis and would outlive this test database: start from a clean slate.
-    const keys = await api.services.redis!.keys('login_*');
-    if (keys.length) await api.services.redis!.del(...keys);
-  }
   const { tenantId } = await seedDemo(api.services.databases);
   const call: TestApi['call'] = async (method, path, options = {}) => {
     const response = await fetch(`${api.url}${path}`, {
