@@ -1,4 +1,5 @@
-import { statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startCheckpointer } from './checkpointer.js';
@@ -43,6 +44,15 @@ describe('checkpoints on a thread of their own', () => {
     const reopened = acquireFile(directory, 'till');
     expect(reopened.db.prepare('SELECT count(*) FROM t').pluck().get()).toBe(20_000);
     await releaseFile(reopened);
+  });
+
+  it('lets a script that closes its database as its last act finish closing it', () => {
+    const directory = scratch();
+    const run = spawnSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'test-support/close-last.ts'), directory], { encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    // The last connection to close copies the log into the file and deletes it.
+    expect(existsSync(join(directory, 'script.sqlite-wal'))).toBe(false);
   });
 
   it('reports a thread that cannot open its file (SQLite then checkpoints inside commits again)', async () => {

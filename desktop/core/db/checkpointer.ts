@@ -112,6 +112,9 @@ export function startCheckpointer(path: string, onFailure: (reason: string) => v
     },
     close() {
       closing ??= (async () => {
+        // Closing is work the process must wait for: a script whose last act is closing its
+        // database would otherwise end here, with its connections still open (exit code 13).
+        worker.ref();
         if (timer) clearTimeout(timer);
         if (running) await Promise.race([new Promise<void>((resolve) => (settled = resolve)), exited]);
         if (!failed) worker.postMessage('close');
