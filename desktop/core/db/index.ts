@@ -6,8 +6,8 @@ export type { SQLiteStorageSettings } from './storage-instance.js';
 
 /**
  * RxDB storage on better-sqlite3: one SQLite file per RxDB database in `directory`, one table per
- * collection and schema version, each schema index a real SQLite index over RxDB's indexable
- * strings.
+ * collection and schema version, each schema index a real SQLite index over keys in RxDB's order
+ * (see index-keys.ts).
  */
 export function getRxStorageSQLite(settings: SQLiteStorageSettings): RxStorage<SQLiteInternals, Record<string, never>> {
   const storage: RxStorage<SQLiteInternals, Record<string, never>> = {

@@ -2,12 +2,9 @@ import type Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import {
   categorizeBulkWriteRows,
-  getIndexableStringMonad,
   getPrimaryFieldOfPrimaryKey,
   getQueryMatcher,
   getSortComparator,
-  getStartIndexStringFromLowerBound,
-  getStartIndexStringFromUpperBound,
   now,
   type BulkWriteRow,
   type EventBulk,
@@ -26,49 +23,22 @@ import {
 } from 'rxdb';
 import { Subject, type Observable } from 'rxjs';
 import { StorageOpenError } from './errors.js';
-import { acquireFile, releaseFile, type SqliteFile } from './sqlite-file.js';
+import { indexKeys, type IndexKeys } from './index-keys.js';
+import { acquireFile, rebuildKeysMark, releaseFile, tableName, type SqliteFile } from './sqlite-file.js';
 
 export type SQLiteStorageSettings = { directory: string };
 export type SQLiteInternals = { file: SqliteFile; table: string };
 
-type IndexColumn = { column: string; fields: string[]; indexable: (doc: RxDocumentData<unknown>) => string };
+type IndexColumn = { column: string; fields: string[]; keys: IndexKeys };
 
 /** Change events of one collection, shared by every instance on it in this process. */
 const changeSubjects = new Map<string, Subject<EventBulk<RxStorageChangeEvent<unknown>, RxStorageDefaultCheckpoint>>>();
-
-function tableName(collectionName: string, version: number): string {
-  return `c_${collectionName.replace(/[^A-Za-z0-9_]/g, '_')}_v${version}`;
-}
 
 function schemaHash(schema: RxJsonSchema<unknown>): string {
   return createHash('sha256').update(JSON.stringify(schema)).digest('hex');
 }
 
 const JSON_IDS = `SELECT value FROM json_each(?)`;
-
-const ABOVE_SURROGATES = /[\uD800-\uFFFF]/;
-
-/**
- * RxDB orders index strings as JavaScript does, by UTF-16 code unit; SQLite compares UTF-8 bytes,
- * i.e. by code point. The two disagree only between surrogates (emoji, U+10000 and up) and
- * U+E000..U+FFFF, which includes RxDB's INDEX_MAX bound (U+FFFF): left as is, '🍊' would sort
- * after the bound and fall out of range scans. Shifting every code unit from U+D800 up by 0x800
- * gives strings whose code point order is the original code unit order; Latin text, digits and
- * RxDB's number encodings never reach U+D800 and pass through untouched.
- */
-export function sortableText(value: string): string {
-  if (!ABOVE_SURROGATES.test(value)) return value;
-  let out = '';
-  for (let i = 0; i < value.length; i++) {
-    const unit = value.charCodeAt(i);
-    out += unit < 0xd800 ? value[i] : String.fromCodePoint(unit + 0x800);
-  }
-  return out;
-}
-
-function sortableIndexString(indexable: IndexColumn['indexable']): IndexColumn['indexable'] {
-  return (doc) => sortableText(indexable(doc));
-}
 
 function sameFields(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((field, i) => field === b[i]);
@@ -123,7 +93,7 @@ export class RxStorageInstanceSQLite<RxDocType> implements RxStorageInstance<RxD
     this.columns = indexes.map((fields, i) => ({
       column: `i${i}`,
       fields,
-      indexable: sortableIndexString(getIndexableStringMonad(this.schema, fields) as IndexColumn['indexable']),
+      keys: indexKeys(this.schema as RxJsonSchema<unknown>, fields),
     }));
     this.changesColumn = this.columns.find((c) => sameFields(c.fields, changesIndex))!;
 
@@ -162,7 +132,10 @@ export class RxStorageInstanceSQLite<RxDocType> implements RxStorageInstance<RxD
     if (known !== undefined && known !== hash) {
       throw new StorageOpenError('STORAGE_SCHEMA_MISMATCH', this.internals.file.path, `${this.collectionName} v${this.schema.version}`);
     }
-    if (known !== undefined) return;
+    if (known !== undefined) {
+      this.rebuildKeysIfMarked(table);
+      return;
+    }
     this.db.transaction(() => {
       this.db.exec(`CREATE TABLE IF NOT EXISTS ${table} (
         id TEXT PRIMARY KEY NOT NULL, data TEXT NOT NULL, deleted INTEGER NOT NULL, lwt REAL NOT NULL,
@@ -174,6 +147,20 @@ export class RxStorageInstanceSQLite<RxDocType> implements RxStorageInstance<RxD
         this.db.exec(`CREATE TABLE IF NOT EXISTS a_${table} (doc_id TEXT NOT NULL, attachment_id TEXT NOT NULL, digest TEXT NOT NULL, type TEXT NOT NULL, data BLOB NOT NULL, PRIMARY KEY (doc_id, attachment_id))`);
       }
       this.db.prepare(`INSERT INTO afrigest_collections (name, version, schema_hash) VALUES (?, ?, ?)`).run(this.collectionName, this.schema.version, hash);
+    })();
+  }
+
+  /** A table from an older file format gets its index keys computed again from its documents. */
+  private rebuildKeysIfMarked(table: string): void {
+    const mark = rebuildKeysMark(table);
+    if (this.db.prepare(`SELECT 1 FROM afrigest_meta WHERE key = ?`).get(mark) === undefined) return;
+    const columns = this.columns.map((c) => c.column);
+    const update = this.db.prepare(`UPDATE ${table} SET ${columns.map((c) => `${c} = ?`).join(', ')} WHERE rowid = ?`);
+    this.db.transaction(() => {
+      for (const row of this.db.prepare(`SELECT rowid, data FROM ${table}`).all() as Array<{ rowid: number; data: string }>) {
+        update.run(...this.indexValues(JSON.parse(row.data)), row.rowid);
+      }
+      this.db.prepare(`DELETE FROM afrigest_meta WHERE key = ?`).run(mark);
     })();
   }
 
@@ -198,7 +185,7 @@ export class RxStorageInstanceSQLite<RxDocType> implements RxStorageInstance<RxD
 
   private indexValues(doc: RxDocumentData<RxDocType>): string[] {
     const values = new Array<string>(this.columns.length);
-    for (let i = 0; i < this.columns.length; i++) values[i] = this.columns[i]!.indexable(doc as RxDocumentData<unknown>);
+    for (let i = 0; i < this.columns.length; i++) values[i] = this.columns[i]!.keys.ofDocument(doc);
     return values;
   }
 
@@ -283,8 +270,8 @@ export class RxStorageInstanceSQLite<RxDocType> implements RxStorageInstance<RxD
     const fields = plan.index as string[];
     const column = this.columns.find((c) => sameFields(c.fields, fields));
     if (!column) throw new Error(`index does not exist: ${fields.join(',')}`);
-    const lower = sortableText(getStartIndexStringFromLowerBound(this.schema, fields, plan.startKeys));
-    const upper = sortableText(getStartIndexStringFromUpperBound(this.schema, fields, plan.endKeys));
+    const lower = column.keys.lowerBound(plan.startKeys);
+    const upper = column.keys.upperBound(plan.endKeys);
     const key = `${mode}|${column.column}|${plan.inclusiveStart}|${plan.inclusiveEnd}`;
     let statement = this.rangeStatements.get(key);
     if (!statement) {
@@ -372,7 +359,7 @@ export class RxStorageInstanceSQLite<RxDocType> implements RxStorageInstance<RxD
   getChangedDocumentsSince(limit: number, checkpoint?: RxStorageDefaultCheckpoint) {
     this.ensureOpen();
     // The checkpoint's own place in the ['_meta.lwt', primary] index: everything after it, in order.
-    const after = checkpoint ? this.changesColumn.indexable({ [this.primaryPath]: checkpoint.id, _meta: { lwt: checkpoint.lwt } } as never) : '';
+    const after = checkpoint ? this.changesColumn.keys.ofDocument({ [this.primaryPath]: checkpoint.id, _meta: { lwt: checkpoint.lwt } }) : '';
     const documents = (this.statements.changedSince.all(after, limit) as string[]).map((data) => JSON.parse(data) as RxDocumentData<RxDocType>);
     const last = documents.at(-1);
     return Promise.resolve({

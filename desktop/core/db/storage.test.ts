@@ -1,11 +1,13 @@
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { addRxPlugin, createRxDatabase, fillWithDefaultSettings, type RxCollection, type RxDatabase, type RxStorage } from 'rxdb';
+import Database from 'better-sqlite3';
+import { addRxPlugin, createRxDatabase, fillWithDefaultSettings, getIndexableStringMonad, type RxCollection, type RxDatabase, type RxStorage } from 'rxdb';
 import { RxDBAttachmentsPlugin } from 'rxdb/plugins/attachments';
 import { RxDBMigrationSchemaPlugin } from 'rxdb/plugins/migration-schema';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 import { describe, expect, it } from 'vitest';
+import { sortableText } from './index-keys.js';
 import { getRxStorageSQLite, StorageOpenError } from './index.js';
 import { itemSchema, makeItem, makeQuery, random, type Item } from './test-support/random-workload.js';
 import { scratchDirectories } from './test-support/scratch.js';
@@ -169,6 +171,38 @@ describe('SQLite RxStorage', () => {
     const changed = { ...good, schema: { ...good.schema, properties: { ...good.schema.properties, extra: { type: 'string' } } } };
     const mismatch = await storage.createStorageInstance(changed as never).catch((e: unknown) => e);
     expect((mismatch as StorageOpenError).code).toBe('STORAGE_SCHEMA_MISMATCH');
+  });
+
+  it('opens a file of the previous format (padded index strings) and rebuilds its index keys from the documents', async () => {
+    const directory = tempDir();
+    const rand = random(3);
+    const items = Array.from({ length: 300 }, (_, i) => makeItem(rand, `item-${i}`));
+    const older = await openItems(getRxStorageSQLite({ directory }), 'older');
+    await older.items.bulkInsert(items);
+    await older.db.close();
+    // What format 3 stored: RxDB's padded strings, in the index columns, in the schema's index order.
+    const file = new Database(join(directory, 'older.sqlite'));
+    const indexes = fillWithDefaultSettings(itemSchema).indexes!.map((index) => (typeof index === 'string' ? [index] : [...index]));
+    const padded = indexes.map((fields) => getIndexableStringMonad(fillWithDefaultSettings(itemSchema), fields));
+    const update = file.prepare(`UPDATE c_items_v0 SET ${indexes.map((_, i) => `i${i} = ?`).join(', ')} WHERE id = ?`);
+    for (const { id, data } of file.prepare('SELECT id, data FROM c_items_v0').all() as Array<{ id: string; data: string }>) {
+      update.run(...padded.map((key) => sortableText(key(JSON.parse(data)))), id);
+    }
+    file.prepare(`UPDATE afrigest_meta SET value = '3' WHERE key = 'format'`).run();
+    file.close();
+
+    const reopened = await openItems(getRxStorageSQLite({ directory }), 'older');
+    const memory = await openItems(getRxStorageMemory());
+    await memory.items.bulkInsert(items);
+    for (let q = 0; q < 100; q++) {
+      const query = makeQuery(rand);
+      const [a, b] = await Promise.all([reopened.items.find(query).exec(), memory.items.find(query).exec()]);
+      expect(a.map((d) => d.id), JSON.stringify(query)).toEqual(b.map((d) => d.id));
+    }
+    const meta = reopened.items.storageInstance.internals as { file: { db: Database.Database } };
+    expect(meta.file.db.prepare(`SELECT key, value FROM afrigest_meta WHERE key = 'format' OR key LIKE 'rebuild-keys:%'`).all()).toEqual([{ key: 'format', value: '4' }]);
+    await reopened.db.close();
+    await memory.db.remove();
   });
 
   it('loses no acknowledged write when the process is killed with SIGKILL', async () => {
