@@ -14,7 +14,10 @@ import { createCatalog } from '../desktop/core/pos/catalog.js';
 import { createCheckout } from '../desktop/core/pos/checkout.js';
 import { TILL_COLLECTIONS } from '../shared/schema/index.js';
 import { searchForm } from '../shared/text.js';
+import { runAsTheCoreRuns } from './support/core-flags.js';
 import { ms, percentile, timeEach } from './support/stats.js';
+
+await runAsTheCoreRuns();
 
 const PRODUCTS = Number(process.env.BENCH_PRODUCTS ?? 100_000);
 const SALES = Number(process.env.BENCH_SALES ?? 500);

@@ -12,7 +12,10 @@ import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 import { averageSchemaData, runPerformanceTests } from 'rxdb/plugins/test-utils';
 import { getRxStorageSQLite } from '../desktop/core/db/index.js';
 import { searchForm } from '../shared/text.js';
+import { runAsTheCoreRuns } from './support/core-flags.js';
 import { ms, percentile, timeEach } from './support/stats.js';
+
+await runAsTheCoreRuns();
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 8);
 const PRODUCTS = Number(process.env.BENCH_PRODUCTS ?? 100_000);

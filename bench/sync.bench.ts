@@ -20,7 +20,10 @@ import { TILL_COLLECTIONS } from '../shared/schema/index.js';
 import { searchForm } from '../shared/text.js';
 import { startSync, type FetchLike } from '../sync/client/replication.js';
 import { writeDocuments } from '../sync/server/store.js';
+import { runAsTheCoreRuns } from './support/core-flags.js';
 import { freePort, startProcess, stopProcess } from './support/load.js';
+
+await runAsTheCoreRuns();
 
 const PRODUCTS = Number(process.env.BENCH_PRODUCTS ?? 50_000);
 const HISTORY = Number(process.env.BENCH_HISTORY ?? 20_000);

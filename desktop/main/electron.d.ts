@@ -92,7 +92,7 @@ declare module 'electron' {
     on(event: 'spawn', listener: () => void): this;
   }
   export interface UtilityProcessModule {
-    fork(modulePath: string, args?: string[], options?: { env?: Record<string, string | undefined>; serviceName?: string; stdio?: 'pipe' | 'ignore' | 'inherit' }): UtilityProcess;
+    fork(modulePath: string, args?: string[], options?: { env?: Record<string, string | undefined>; execArgv?: string[]; serviceName?: string; stdio?: 'pipe' | 'ignore' | 'inherit' }): UtilityProcess;
   }
 
   export type ProtocolPrivileges = { standard?: boolean; secure?: boolean; supportFetchAPI?: boolean; corsEnabled?: boolean };

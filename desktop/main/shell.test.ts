@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type * as Electron from 'electron';
 import { afterEach, describe, expect, it } from 'vitest';
+import { CORE_EXEC_ARGV } from '../bridge/core-process.js';
 import { CALL_CHANNEL, CONTENT_SECURITY_POLICY, EVENT_CHANNEL, startShell, type ElectronModule, type Shell } from './shell.js';
 
 type Handler = (event: Electron.IpcMainInvokeEvent, ...args: unknown[]) => Promise<unknown>;
@@ -76,7 +77,7 @@ function fakeElectron(options: { locked?: boolean } = {}) {
   class FakeChild {
     posted: unknown[] = [];
     listeners = new Map<string, (value: unknown) => void>();
-    constructor(readonly entry: string, readonly env: Record<string, string | undefined>) {
+    constructor(readonly entry: string, readonly env: Record<string, string | undefined>, readonly execArgv: string[] | undefined) {
       children.push(this);
     }
     postMessage(message: unknown) {
@@ -113,7 +114,7 @@ function fakeElectron(options: { locked?: boolean } = {}) {
       handle: (channel: string, handler: Handler) => void handlers.set(channel, handler),
       removeHandler: (channel: string) => void handlers.delete(channel),
     },
-    utilityProcess: { fork: (entry: string, _args: string[], opts: { env: Record<string, string | undefined> }) => new FakeChild(entry, opts.env) },
+    utilityProcess: { fork: (entry: string, _args: string[], opts: { env: Record<string, string | undefined>; execArgv?: string[] }) => new FakeChild(entry, opts.env, opts.execArgv) },
     protocol: {
       registerSchemesAsPrivileged: () => undefined,
       handle: (_scheme: string, handler: (r: Request) => Promise<Response>) => void (recorded.protocolHandler = handler),
@@ -164,6 +165,7 @@ describe('Electron main', () => {
     // Core runs in its own process, pointed at the till's data.
     expect(fake.children).toHaveLength(1);
     expect(fake.children[0]!.env.AFRIGEST_TILL_DIR).toBe(join(directory, 'till'));
+    expect(fake.children[0]!.execArgv).toEqual(CORE_EXEC_ARGV);
   });
 
   it('refuses bad bridge calls before they reach core, and relays the good ones', async () => {

@@ -9,6 +9,7 @@ import { join, normalize, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as Electron from 'electron';
 import { BRIDGE_METHODS, isBridgeMethod, type AppState, type BridgeMethod, type SessionUser } from '../bridge/contract.js';
+import { CORE_EXEC_ARGV } from '../bridge/core-process.js';
 import { bridgeErrorBody, type BridgeErrorBody } from '../bridge/errors.js';
 import type { BridgeRequest, BridgeResult } from '../bridge/wire.js';
 import { DEFAULT_LOCALE, type ErrorCode, type Locale } from '../../shared/i18n/index.js';
@@ -114,6 +115,7 @@ export function startShell(electron: ElectronModule, options: ShellOptions): She
   function startCore(): void {
     const child = electron.utilityProcess.fork(options.coreEntry, [], {
       serviceName: 'afrigest-core',
+      execArgv: [...CORE_EXEC_ARGV],
       env: { ...process.env, AFRIGEST_TILL_DIR: options.dataDirectory, ...(options.cloudUrl ? { AFRIGEST_CLOUD_URL: options.cloudUrl } : {}) },
     });
     core = child;
