@@ -9,15 +9,16 @@ import { getIndexMeta, getStartIndexStringFromLowerBound, getStartIndexStringFro
  * index): most of what a till writes when it takes the catalogue. We store, for each string
  * part, the text without its padding and an end mark, encoded so that SQLite's byte order of our
  * keys is exactly RxDB's order of its padded strings; numbers and booleans stay as RxDB makes
- * them (fixed width). Any RxDB bound (start and end keys of a query plan) is encoded the same way,
- * so range scans return what they would on padded strings.
+ * them (fixed width, digits only). Any RxDB bound (start and end keys of a query plan) is encoded
+ * the same way, so range scans return what they would on padded strings.
  *
  * A padded string compares as if its text went on with spaces forever. So in our text a run of
  * spaces counts for nothing at the end, and inside it says which way the comparison goes: a
  * string that ends sorts after one that goes on with a character below the space (tab, control
  * characters, the \x00 RxDB fills its lowest bounds with) and before one that goes on with
- * anything above it. Characters above the space are copied; the rest becomes a token, each
- * starting with a code below every copied character:
+ * anything above it. Characters above the space are copied (those from U+D800 up shifted, see
+ * compactString); the rest becomes a token, each starting with a code below every copied
+ * character:
  *
  *   \x01 <0x21 + spaces> <0x21 + c>   spaces (maybe none) then a character c below the space
  *   \x02                               the end of the part
@@ -33,58 +34,43 @@ import { getIndexMeta, getStartIndexStringFromLowerBound, getStartIndexStringFro
 const BELOW_SPACE = '\x01';
 const END = '\x02';
 const SPACES_THEN_ABOVE = '\x03';
-/** Runs of spaces are counted in one UTF-16 unit, below the surrogates (see sortableText). */
+/** Runs of spaces are counted in one UTF-16 unit, below the surrogates. */
 const RUN_TOP = 0xd7ff;
 const MAX_RUN = 0xd000;
-const NEEDS_TOKENS = /[\x00-\x20]/;
+/** Characters that are not copied as they are: the space and below, and from U+D800 up. */
+const NOT_COPIED = /[\x00-\x20\uD800-\uFFFF]/;
 
-/** One string field's part of a key: `value` as RxDB would pad it, in our encoding. */
+/**
+ * One string field's part of a key: `value` as RxDB would pad it, in our encoding.
+ *
+ * Also, RxDB compares JavaScript strings, by UTF-16 code unit; SQLite compares UTF-8 bytes, i.e.
+ * by code point. The two disagree only between surrogates (emoji, U+10000 and up) and
+ * U+E000..U+FFFF, which includes RxDB's INDEX_MAX bound (U+FFFF): left as is, '🍊' would sort
+ * after the bound and fall out of range scans. So every code unit from U+D800 up is shifted by
+ * 0x800 (to U+E000..U+107FF), which puts code point order back in code unit order; Latin text,
+ * digits and our tokens never reach U+D800 and pass through untouched.
+ */
 export function compactString(value: string): string {
-  if (!NEEDS_TOKENS.test(value)) return value + END;
+  if (!NOT_COPIED.test(value)) return value + END;
   let out = '';
-  let copiedFrom = 0;
   let spaces = 0;
   for (let i = 0; i < value.length; i++) {
     const unit = value.charCodeAt(i);
-    if (unit > 0x20) {
-      if (spaces > 0) {
-        out += SPACES_THEN_ABOVE + String.fromCharCode(RUN_TOP - spaces);
-        spaces = 0;
-        copiedFrom = i;
-      }
-      continue;
-    }
-    if (spaces === 0) out += value.slice(copiedFrom, i);
     if (unit === 0x20) {
       if (++spaces >= MAX_RUN) throw new Error(`index value with a run of ${MAX_RUN} spaces or more`);
-    } else {
+      continue;
+    }
+    if (unit < 0x20) {
       out += BELOW_SPACE + String.fromCharCode(0x21 + spaces) + String.fromCharCode(0x21 + unit);
       spaces = 0;
+      continue;
     }
-    copiedFrom = i + 1;
-  }
-  // Spaces at the end are RxDB's padding, or count as if they were.
-  return spaces > 0 ? out + END : out + value.slice(copiedFrom) + END;
-}
-
-const ABOVE_SURROGATES = /[\uD800-\uFFFF]/;
-
-/**
- * RxDB orders index strings as JavaScript does, by UTF-16 code unit; SQLite compares UTF-8 bytes,
- * i.e. by code point. The two disagree only between surrogates (emoji, U+10000 and up) and
- * U+E000..U+FFFF, which includes RxDB's INDEX_MAX bound (U+FFFF): left as is, '🍊' would sort
- * after the bound and fall out of range scans. Shifting every code unit from U+D800 up by 0x800
- * gives strings whose code point order is the original code unit order; Latin text, digits and
- * our tokens never reach U+D800 and pass through untouched.
- */
-export function sortableText(value: string): string {
-  if (!ABOVE_SURROGATES.test(value)) return value;
-  let out = '';
-  for (let i = 0; i < value.length; i++) {
-    const unit = value.charCodeAt(i);
+    if (spaces > 0) out += SPACES_THEN_ABOVE + String.fromCharCode(RUN_TOP - spaces);
+    spaces = 0;
     out += unit < 0xd800 ? value[i] : String.fromCodePoint(unit + 0x800);
   }
-  return out;
+  // Spaces at the end are RxDB's padding, or count as if they were.
+  return out + END;
 }
 
 export type IndexKeys = {
@@ -113,13 +99,13 @@ export function indexKeys(schema: RxJsonSchema<unknown>, fields: string[]): Inde
       const part = rxdbPart(schema, [fields[i]!], [keys[i] as Bound]);
       key += isString[i] ? compactString(part) : part;
     }
-    return sortableText(key);
+    return key;
   };
   return {
     ofDocument(doc) {
       let key = '';
       for (let i = 0; i < parts.length; i++) key += parts[i]!(doc);
-      return sortableText(key);
+      return key;
     },
     lowerBound: bound(getStartIndexStringFromLowerBound),
     upperBound: bound(getStartIndexStringFromUpperBound),

@@ -7,8 +7,8 @@ import { StorageOpenError } from './errors.js';
 /**
  * Bumped when the layout of our tables changes; a file in another format is refused, not guessed
  * at, unless we know how to bring it up to date. 2: index columns are exactly the schema's
- * indexes, cleanup has a partial index. 3: index strings stored in JavaScript's order (see
- * sortableText). 4: index keys without RxDB's padding (see index-keys.ts); a format 3 file is
+ * indexes, cleanup has a partial index. 3: index strings stored in JavaScript's order (code
+ * units from U+D800 shifted by 0x800). 4: index keys without RxDB's padding (see index-keys.ts); a format 3 file is
  * brought up to it, each table's keys rebuilt from its documents when the table is first opened.
  */
 export const FILE_FORMAT = 4;
