@@ -183,8 +183,9 @@ describe('SQLite RxStorage', () => {
     // code units from U+D800 shifted by 0x800 (SQLite's order of them is then JavaScript's).
     const format3 = (key: string) => key.replace(/[\uD800-\uFFFF]/g, (unit) => String.fromCodePoint(unit.charCodeAt(0) + 0x800));
     const file = new Database(join(directory, 'older.sqlite'));
-    const indexes = fillWithDefaultSettings(itemSchema).indexes!.map((index) => (typeof index === 'string' ? [index] : [...index]));
-    const padded = indexes.map((fields) => getIndexableStringMonad(fillWithDefaultSettings(itemSchema), fields));
+    const filled = fillWithDefaultSettings(itemSchema);
+    const indexes = filled.indexes!.map((index) => (typeof index === 'string' ? [index] : [...index]));
+    const padded = indexes.map((fields) => getIndexableStringMonad(filled, fields));
     const update = file.prepare(`UPDATE c_items_v0 SET ${indexes.map((_, i) => `i${i} = ?`).join(', ')} WHERE id = ?`);
     for (const { id, data } of file.prepare('SELECT id, data FROM c_items_v0').all() as Array<{ id: string; data: string }>) {
       update.run(...padded.map((key) => format3(key(JSON.parse(data)))), id);
