@@ -9,20 +9,6 @@ export type SqlClient = {
 export type StoredDocument = { id: string; boutiqueId?: string | null; _deleted?: boolean; [field: string]: unknown };
 
 /**
- * Takes `count` numbers from the tenant's change sequence. The row lock is held until the
- * transaction ends, so writers of one tenant commit in sequence order: a pull that has read up to
- * N can never later miss a change numbered below N.
- */
-export async function nextSequence(tx: SqlClient, tenantId: string, count: number): Promise<number> {
-  const { rows } = await tx.query<{ value: number }>(
-    `INSERT INTO tenant_sequences (tenant_id, value) VALUES ($1, $2)
-     ON CONFLICT (tenant_id) DO UPDATE SET value = tenant_sequences.value + $2 RETURNING value`,
-    [tenantId, count],
-  );
-  return rows[0]!.value - count + 1;
-}
-
-/**
  * The PostgreSQL channel on which every committed write announces its tenant, and the till that
  * wrote it when a till did (`<tenantId> <deviceId>`): that till has the documents already.
  */
@@ -40,33 +26,44 @@ export function parseChangeNotice(payload: string): { tenantId: string; origin: 
 /** Facts are born once and never edited: a second write of the same id changes nothing. */
 export const FACT_TABLES: ReadonlySet<ReplicatedTable> = new Set(['sales', 'returns', 'stock_movements', 'cash_session_events']);
 
-/** Collection names are table names; only names from our own list ever reach SQL. */
-
 /**
- * Writes documents of a collection in one statement, numbering them in the tenant's sequence.
- * Reference and shared documents are replaced; facts already stored are left as they are (the
- * caller compares contents). Returns the ids actually written. New stock movements move the
- * materialised stock total in the same transaction. `origin`: the till whose push this is.
+ * Writes documents of a collection in one statement, numbering them in the tenant's change
+ * sequence. Reference and shared documents are replaced; facts already stored are left as they
+ * are (the caller compares contents). Returns the ids actually written. New stock movements move
+ * the materialised stock total in the same transaction. `origin`: the till whose push this is.
+ * Collection names are table names; only names from our own list ever reach SQL.
+ *
+ * Taking the numbers locks the tenant's sequence row until the transaction ends, so writers of
+ * one tenant commit in sequence order: a pull that has read up to N can never later miss a change
+ * numbered below N. The other writers of the tenant wait for that lock, so everything between
+ * taking it and the commit is done in the one statement: the numbers, the rows and the notice to
+ * the other API instances (the JSON is made before).
  */
 export async function writeDocuments(tx: SqlClient, tenantId: string, table: ReplicatedTable, docs: StoredDocument[], origin: string | null = null): Promise<string[]> {
   if (docs.length === 0) return [];
-  const first = await nextSequence(tx, tenantId, docs.length);
   const onConflict = FACT_TABLES.has(table)
     ? 'DO NOTHING'
     : `DO UPDATE SET boutique_id = excluded.boutique_id, seq = excluded.seq, deleted = excluded.deleted, doc = excluded.doc, updated_at = excluded.updated_at`;
   // The documents go to PostgreSQL as one JSON array, taken apart there: `_deleted` becomes the
-  // column and leaves the stored document.
-  const { rows } = await tx.query<{ id: string }>(
-    `INSERT INTO ${table} (tenant_id, id, boutique_id, seq, deleted, doc, updated_at)
-     SELECT $1, d->>'id', d->>'boutiqueId', $2::bigint + a.ord - 1, coalesce((d->>'_deleted')::boolean, false), d - '_deleted', now()
-     FROM jsonb_array_elements($3::jsonb) WITH ORDINALITY AS a(d, ord)
-     ON CONFLICT (tenant_id, id) ${onConflict}
-     RETURNING id`,
-    [tenantId, first, JSON.stringify(docs)],
+  // column and leaves the stored document. The notice is delivered on commit only, to every API
+  // instance listening: their tills then pull.
+  const payload = JSON.stringify(docs);
+  const { rows } = await tx.query<{ ids: string[] }>(
+    `WITH taken AS (
+       INSERT INTO tenant_sequences (tenant_id, value) VALUES ($1, $2)
+       ON CONFLICT (tenant_id) DO UPDATE SET value = tenant_sequences.value + $2 RETURNING value - $2 AS before
+     ), written AS (
+       INSERT INTO ${table} (tenant_id, id, boutique_id, seq, deleted, doc, updated_at)
+       SELECT $1, d->>'id', d->>'boutiqueId', taken.before + a.ord, coalesce((d->>'_deleted')::boolean, false), d - '_deleted', now()
+       FROM taken, jsonb_array_elements($3::jsonb) WITH ORDINALITY AS a(d, ord)
+       ON CONFLICT (tenant_id, id) ${onConflict}
+       RETURNING id
+     )
+     SELECT w.ids, CASE WHEN cardinality(w.ids) > 0 THEN pg_notify('${CHANGES_CHANNEL}', $4) END
+     FROM (SELECT coalesce(array_agg(id), '{}') AS ids FROM written) AS w`,
+    [tenantId, docs.length, payload, changeNotice(tenantId, origin)],
   );
-  const written = rows.map((r) => r.id);
-  // Delivered on commit only, to every API instance listening: their tills then pull.
-  if (written.length > 0) await tx.query(`SELECT pg_notify('${CHANGES_CHANNEL}', $1)`, [changeNotice(tenantId, origin)]);
+  const written = rows[0]!.ids;
   if (table === 'stock_movements' && written.length > 0) {
     const fresh = new Set(written);
     await tx.query(
