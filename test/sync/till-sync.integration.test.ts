@@ -29,8 +29,8 @@ describe('a till and the cloud', () => {
     pulledSales.push(...body.documents.map((d) => d.id));
     return { status: response.status, ok: response.ok, json: async () => body };
   };
-  const sync = (): SyncHandle =>
-    startSync({ db, baseUrl: api.url, credential, fetch: recordingFetch, collections: TILL, retryTime: 200, pollInterval: 60_000, setInterval, clearInterval: (h) => clearInterval(h as never) });
+  const sync = (link: FetchLike = recordingFetch): SyncHandle =>
+    startSync({ db, baseUrl: api.url, credential, fetch: link, collections: TILL, retryTime: 200, pollInterval: 60_000, setInterval, clearInterval: (h) => clearInterval(h as never) });
 
   beforeAll(async () => {
     api = await startTestApi();
@@ -110,8 +110,24 @@ describe('a till and the cloud', () => {
     }));
     expect(JSON.stringify(sales).length).toBeGreaterThan(4_000_000);
     await db.collections.sales!.bulkInsert(sales);
-    const handle = sync();
+    // Each push request is handed to fetch and given a turn of the event loop to go out before
+    // the next one is made: otherwise making the next (tens of milliseconds) holds it back.
+    let pushes = 0;
+    let previous = { wentOut: true };
+    const heldBack: number[] = [];
+    const handle = sync(async (url, init) => {
+      if (url.includes('/api/sync/sales/push')) {
+        if (!previous.wentOut) heldBack.push(pushes);
+        const request = { wentOut: false };
+        setTimeout(() => (request.wentOut = true), 0);
+        previous = request;
+        pushes += 1;
+      }
+      return recordingFetch(url, init);
+    });
     await handle.awaitInSync();
+    expect(pushes).toBeGreaterThan(2);
+    expect(heldBack).toEqual([]);
     const inCloud = await api.services.databases.withTenant(api.demoTenantId, async (tx) =>
       (await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM sales WHERE doc->>'number' LIKE 'KAL-C01-B%'`)).rows[0]!.n);
     expect(inCloud).toBe(500);
