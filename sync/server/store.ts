@@ -35,9 +35,9 @@ export const FACT_TABLES: ReadonlySet<ReplicatedTable> = new Set(['sales', 'retu
  *
  * Taking the numbers locks the tenant's sequence row until the transaction ends, so writers of
  * one tenant commit in sequence order: a pull that has read up to N can never later miss a change
- * numbered below N. The other writers of the tenant wait for that lock, so everything between
- * taking it and the commit is done in the one statement: the numbers, the rows and the notice to
- * the other API instances (the JSON is made before).
+ * numbered below N. The other writers of the tenant wait for that lock, so it is taken by the
+ * statement that writes the rows and the notice to the other API instances, once the JSON is
+ * made: no round trip and no turn of the API's event loop comes between taking it and writing.
  */
 export async function writeDocuments(tx: SqlClient, tenantId: string, table: ReplicatedTable, docs: StoredDocument[], origin: string | null = null): Promise<string[]> {
   if (docs.length === 0) return [];
