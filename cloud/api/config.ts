@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { DatabaseConfig } from '../db/tenancy.js';
 import { loadPaymentConfig, PaymentConfigError, type PaymentConfig } from '../payments/config.js';
 
 /** Development defaults: fine on a laptop, refused in production (see `assertProductionReady`). */
@@ -22,6 +23,9 @@ const envSchema = z.object({
   REFRESH_TTL: durationText.default('30d'),
   MASTER_DATABASE_URL: z.string().optional(),
   TENANT_DATABASE_URL: z.string().optional(),
+  MASTER_OWNER_DATABASE_URL: z.string().optional(),
+  TENANT_OWNER_DATABASE_URL: z.string().optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   DATA_DIR: z.string().default('./data/cloud'),
   REDIS_URL: z.string().optional(),
   REDIS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9_.:-]{0,64}$/).default(''),
@@ -48,6 +52,11 @@ export type Config = {
   refreshTtlSeconds: number;
   masterDatabaseUrl: string | undefined;
   tenantDatabaseUrl: string | undefined;
+  /** The schema owner's logins, used by migrations only. */
+  masterOwnerDatabaseUrl: string | undefined;
+  tenantOwnerDatabaseUrl: string | undefined;
+  /** Connections per pool serving tenant requests. */
+  databasePoolSize: number;
   dataDir: string;
   redisUrl: string | undefined;
   /** Put before every Redis key this API writes: several deployments can share one Redis. */
@@ -90,6 +99,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     refreshTtlSeconds: durationSeconds(e.REFRESH_TTL),
     masterDatabaseUrl: e.MASTER_DATABASE_URL || undefined,
     tenantDatabaseUrl: e.TENANT_DATABASE_URL || undefined,
+    masterOwnerDatabaseUrl: e.MASTER_OWNER_DATABASE_URL || undefined,
+    tenantOwnerDatabaseUrl: e.TENANT_OWNER_DATABASE_URL || undefined,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
     dataDir: e.DATA_DIR,
     redisUrl: e.REDIS_URL || undefined,
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
@@ -109,6 +121,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   };
   if (config.env === 'production') assertProductionReady(env, config);
   return config;
+}
+
+/** What `openDatabases` needs of the configuration (the API and every command line tool). */
+export function databaseConfigOf(config: Config): DatabaseConfig {
+  return {
+    masterUrl: config.masterDatabaseUrl,
+    tenantUrl: config.tenantDatabaseUrl,
+    masterOwnerUrl: config.masterOwnerDatabaseUrl,
+    tenantOwnerUrl: config.tenantOwnerDatabaseUrl,
+    poolSize: config.databasePoolSize,
+    embeddedDir: config.dataDir === ':memory:' ? null : config.dataDir,
+  };
 }
 
 function paymentConfig(env: Record<string, string | undefined>): PaymentConfig {

@@ -9,7 +9,7 @@ import { createPayments, type Payments } from '../payments/service.js';
 import { openDatabases, type Databases } from '../db/tenancy.js';
 import { accessTokens, type AccessTokens } from './auth/tokens.js';
 import { createChangeFeed, type ChangeFeed } from './sync/change-feed.js';
-import type { Config } from './config.js';
+import { databaseConfigOf, type Config } from './config.js';
 import { forbidden, notFound } from './http/errors.js';
 import { createMetrics, type Metrics } from './http/metrics.js';
 import type { Principal } from './http/principal.js';
@@ -81,10 +81,7 @@ function actorOf(principal: Principal | null): { id: string | null; role: string
 
 export async function createServices(config: Config, options: { logger?: Logger } = {}): Promise<Services> {
   const logger = options.logger ?? createLogger(config);
-  const databases = await openDatabases(
-    { masterUrl: config.masterDatabaseUrl, tenantUrl: config.tenantDatabaseUrl, embeddedDir: config.dataDir === ':memory:' ? null : config.dataDir },
-    { migrate: config.migrateOnStart },
-  );
+  const databases = await openDatabases(databaseConfigOf(config), { migrate: config.migrateOnStart });
   const redis = config.redisUrl ? new Redis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2, keyPrefix: config.redisKeyPrefix }) : null;
   redis?.on('error', (err) => logger.warn({ err: { message: err.message } }, 'redis error'));
 

@@ -31,7 +31,10 @@ export async function startTestApi(env: Record<string, string> = {}, options: { 
     LOG_LEVEL: 'silent',
     DATA_DIR: embeddedDir,
     SEED_DEMO_ON_EMPTY: 'false',
-    ...(database.url ? { MASTER_DATABASE_URL: database.url, TENANT_DATABASE_URL: database.url } : {}),
+    // PostgreSQL as in production: the owner migrates, the API runs as the least-privilege login.
+    ...(database.url && database.ownerUrl
+      ? { MASTER_DATABASE_URL: database.url, TENANT_DATABASE_URL: database.url, MASTER_OWNER_DATABASE_URL: database.ownerUrl, TENANT_OWNER_DATABASE_URL: database.ownerUrl }
+      : {}),
     // Test files run side by side on one Redis: each API keeps its login limits apart.
     ...(process.env.TEST_REDIS_URL ? { REDIS_URL: process.env.TEST_REDIS_URL, REDIS_KEY_PREFIX: `test-${randomUUID()}:` } : {}),
     ...env,

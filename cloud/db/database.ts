@@ -83,23 +83,27 @@ export function createPgDatabase(connectionString: string, options: { max?: numb
       let current = sessionState.get(client);
       if (!current) sessionState.set(client, (current = {}));
       const changes = Object.entries(settings).filter(([name, value]) => current[name] !== value);
-      const statements = [
-        ...(options.transaction ? ['BEGIN'] : []),
-        ...changes.map(([name, value]) => settingSql(name, value, false)),
-      ];
       let broken = false;
       try {
-        if (statements.length) {
+        if (changes.length) {
           // Until the settings are known to be applied, the connection's state is unknown.
           for (const [name] of changes) delete current[name];
-          await client.query(statements.join('; '));
+          // Sent alone, before any BEGIN: the implicit transaction of this query commits them, so
+          // no later rollback can take them back. Inside the request's transaction (even in the
+          // same query string as BEGIN) a rollback would revert them while this cache still
+          // believed them applied, and the next request would run under the previous tenant or
+          // the login role.
+          await client.query(changes.map(([name, value]) => settingSql(name, value, false)).join('; '));
           for (const [name, value] of changes) current[name] = value;
         }
+        if (options.transaction) await client.query('BEGIN');
         const result = await fn(wrap(client));
         if (options.transaction) await client.query('COMMIT');
         return result;
       } catch (error) {
+        // A connection whose state is not known for sure is not handed to anyone else.
         if (options.transaction) await client.query('ROLLBACK').catch(() => (broken = true));
+        if (changes.some(([name]) => !(name in current))) broken = true;
         throw error;
       } finally {
         client.release(broken);

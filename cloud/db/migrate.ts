@@ -26,7 +26,9 @@ function tableStorage(db: Queryable, table: string): UmzugStorage {
       await db.query(`DELETE FROM ${table} WHERE name = $1`, [name]);
     },
     async executed() {
-      await ensure();
+      // Read without creating: the API's runtime login, which asks for /readyz, may create nothing.
+      const { rows: found } = await db.query<{ present: boolean }>(`SELECT to_regclass('${table}') IS NOT NULL AS present`);
+      if (!found[0]?.present) return [];
       const { rows } = await db.query<{ name: string }>(`SELECT name FROM ${table} ORDER BY name`);
       return rows.map((row) => row.name);
     },

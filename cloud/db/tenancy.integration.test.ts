@@ -10,7 +10,8 @@ describe(`tenant databases (${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PG
   beforeAll(async () => {
     const test = await createTestDatabaseConfig();
     drop = test.drop;
-    databases = await openDatabases(test.config, { migrate: true });
+    // One connection for all tenant work: what a use leaves on it, the next use gets.
+    databases = await openDatabases({ ...test.config, poolSize: 1 }, { migrate: true });
     for (const id of ['t-a', 't-b']) {
       await databases.master.query(`INSERT INTO tenants (id, code, name) VALUES ($1, $2, $3)`, [id, id, id]);
       await databases.withTenant(id, (tx) =>
@@ -54,5 +55,32 @@ describe(`tenant databases (${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PG
   it('runs tenant work as the API role, never as the owner', async () => {
     const role = await databases.withTenant('t-a', async (q) => (await q.query<{ r: string }>('SELECT current_user AS r')).rows[0]?.r, { readOnly: true });
     expect(role).toBe('afrigest_app');
+  });
+
+  it('leaves neither tenant nor role behind after a rolled back transaction', async () => {
+    for (let i = 0; i < 3; i++) {
+      await databases.withTenant('t-a', async (q) => (await q.query('SELECT 1')).rows, { readOnly: true });
+      // A write of t-b that fails after its settings were applied: its transaction rolls back.
+      await expect(
+        databases.withTenant('t-b', async (tx) => {
+          await tx.query(`UPDATE boutiques SET name = name WHERE tenant_id = 't-b'`);
+          throw new Error('échec métier');
+        }),
+      ).rejects.toThrow('échec métier');
+      await expect(databases.withTenant('t-b', (tx) => tx.query(`INSERT INTO boutiques (tenant_id, id, code, name) VALUES ('t-b', 'b1', 'B1', 'doublon')`))).rejects.toThrow();
+      for (const tenant of ['t-b', 't-a']) {
+        const seen = await databases.withTenant(tenant, async (q) => (await q.query<{ tenant_id: string; who: string }>('SELECT tenant_id, current_user AS who FROM boutiques')).rows, { readOnly: true });
+        expect(seen).toEqual([{ tenant_id: tenant, who: 'afrigest_app' }]);
+      }
+    }
+  });
+
+  it.runIf(process.env.TEST_DATABASE_URL)('shows no tenant rows to the runtime login when no tenant is set', async () => {
+    const { rows } = await databases.tenantDefault.query<{ who: string; superuser: boolean; bypass: boolean }>(
+      `SELECT current_user AS who, rolsuper AS superuser, rolbypassrls AS bypass FROM pg_roles WHERE rolname = current_user`,
+    );
+    expect(rows).toEqual([{ who: 'afrigest_api', superuser: false, bypass: false }]);
+    expect((await databases.tenantDefault.query('SELECT * FROM boutiques')).rows).toEqual([]);
+    await expect(databases.tenantDefault.query('CREATE TABLE intrus (id int)')).rejects.toThrow(/permission denied/);
   });
 });

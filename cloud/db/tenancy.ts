@@ -3,8 +3,14 @@ import { migrate } from './migrate.js';
 import { APP_ROLE } from './migrations/tenant.js';
 
 export type DatabaseConfig = {
+  /** The API's runtime login: not superuser, owns nothing, no BYPASSRLS (see cloud/deploy/). */
   masterUrl?: string | undefined;
   tenantUrl?: string | undefined;
+  /** The schema owner's login, for migrations only; without it migrations use the runtime URLs. */
+  masterOwnerUrl?: string | undefined;
+  tenantOwnerUrl?: string | undefined;
+  /** Connections per pool serving tenant requests (default 10). */
+  poolSize?: number | undefined;
   /** Embedded PGlite directory used when neither URL is set; null keeps it in memory. */
   embeddedDir: string | null;
 };
@@ -32,6 +38,24 @@ export function tenantSession(tenantId: string) {
   return { role: APP_ROLE, 'app.tenant_id': tenantId } as const;
 }
 
+/**
+ * Applies pending migrations as the schema owner: the runtime login may not create or alter
+ * anything. Without owner URLs (the embedded database, a developer's server) the runtime
+ * connections migrate.
+ */
+export async function migrateAsOwner(config: DatabaseConfig, master: Database, tenantDefault: Database): Promise<{ master: string[]; tenant: string[] }> {
+  const masterOwnerUrl = config.masterOwnerUrl || config.tenantOwnerUrl;
+  const tenantOwnerUrl = config.tenantOwnerUrl || config.masterOwnerUrl;
+  const masterOwner = masterOwnerUrl ? createPgDatabase(masterOwnerUrl, { max: 1 }) : master;
+  const tenantOwner = tenantOwnerUrl ? (tenantOwnerUrl === masterOwnerUrl ? masterOwner : createPgDatabase(tenantOwnerUrl, { max: 1 })) : tenantDefault;
+  try {
+    return { master: await migrate(masterOwner, 'master'), tenant: await migrate(tenantOwner, 'tenant') };
+  } finally {
+    if (masterOwner !== master) await masterOwner.close();
+    if (tenantOwner !== tenantDefault && tenantOwner !== masterOwner) await tenantOwner.close();
+  }
+}
+
 export async function openDatabases(config: DatabaseConfig, options: { migrate: boolean }): Promise<Databases> {
   const masterUrl = config.masterUrl || config.tenantUrl;
   const tenantUrl = config.tenantUrl || config.masterUrl;
@@ -44,10 +68,7 @@ export async function openDatabases(config: DatabaseConfig, options: { migrate: 
     master = await createPgliteDatabase(config.embeddedDir);
     tenantDefault = master;
   }
-  if (options.migrate) {
-    await migrate(master, 'master');
-    await migrate(tenantDefault, 'tenant');
-  }
+  if (options.migrate) await migrateAsOwner(config, master, tenantDefault);
 
   const dedicated = new Map<string, Promise<Database>>();
   // Connections that serve tenant requests live in the API role for good (row-level security
@@ -56,7 +77,7 @@ export async function openDatabases(config: DatabaseConfig, options: { migrate: 
   const sessionPoolFor = (owner: Database, url: string | undefined): Database => {
     if (owner.kind === 'pglite' || !url) return owner;
     let pool = sessionPools.get(owner);
-    if (!pool) sessionPools.set(owner, (pool = createPgDatabase(url, { max: 10 })));
+    if (!pool) sessionPools.set(owner, (pool = createPgDatabase(url, { max: config.poolSize ?? 10 })));
     return pool;
   };
   const urlOfDatabase = new Map<Database, string | undefined>([[tenantDefault, tenantUrl]]);

@@ -10,7 +10,7 @@ import { openDatabases } from '../../db/tenancy.js';
 import { createPaymentMetrics } from '../../payments/metrics.js';
 import { createPaymentProviders } from '../../payments/providers.js';
 import { createPayments, PaymentRequestError } from '../../payments/service.js';
-import { loadConfig } from '../config.js';
+import { databaseConfigOf, loadConfig } from '../config.js';
 
 const eventId = process.argv[2]?.trim();
 if (!eventId) {
@@ -21,7 +21,7 @@ if (!eventId) {
 const config = loadConfig();
 const logger = pino({ level: config.logLevel === 'silent' ? 'silent' : 'warn' });
 const databases = await openDatabases(
-  { masterUrl: config.masterDatabaseUrl, tenantUrl: config.tenantDatabaseUrl, embeddedDir: config.dataDir },
+  databaseConfigOf(config),
   { migrate: config.migrateOnStart },
 );
 const payments = createPayments({

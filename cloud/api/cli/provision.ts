@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { ZodError } from 'zod';
 import { provisionBody } from '../admin/routes.js';
 import { provisionTenant } from '../admin/service.js';
-import { loadConfig } from '../config.js';
+import { databaseConfigOf, loadConfig } from '../config.js';
 import { AppError } from '../http/errors.js';
 import { openDatabases } from '../../db/tenancy.js';
 
@@ -44,7 +44,7 @@ try {
 
 const config = loadConfig();
 const databases = await openDatabases(
-  { masterUrl: config.masterDatabaseUrl, tenantUrl: config.tenantDatabaseUrl, embeddedDir: config.dataDir },
+  databaseConfigOf(config),
   { migrate: config.migrateOnStart },
 );
 try {

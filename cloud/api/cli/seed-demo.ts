@@ -1,11 +1,11 @@
 /** `npm run seed:demo`: the demo company, its users, boutiques and catalogue (once). */
-import { loadConfig } from '../config.js';
+import { databaseConfigOf, loadConfig } from '../config.js';
 import { DEMO_USERS, seedDemo } from '../demo/seed.js';
 import { openDatabases } from '../../db/tenancy.js';
 
 const config = loadConfig();
 const databases = await openDatabases(
-  { masterUrl: config.masterDatabaseUrl, tenantUrl: config.tenantDatabaseUrl, embeddedDir: config.dataDir },
+  databaseConfigOf(config),
   { migrate: config.migrateOnStart },
 );
 try {

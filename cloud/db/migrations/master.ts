@@ -1,4 +1,5 @@
 import type { Migration } from '../migrate.js';
+import { APP_ROLE } from './tenant.js';
 
 /** The platform's own data: companies and their databases, platform staff, subscriptions, audit. */
 export const masterMigrations: Migration[] = [
@@ -66,6 +67,23 @@ export const masterMigrations: Migration[] = [
           details jsonb
         );
         CREATE INDEX platform_audit_at ON platform_audit (at DESC);
+      `);
+    },
+  },
+  {
+    name: '0002_runtime_role',
+    up: async (db) => {
+      // The API's runtime login is a member of the API role and owns nothing: it gets the rows of
+      // the platform's tables, never their definitions. (When master and tenant data share a
+      // database, the tenant migrations grant the same.)
+      await db.query(`DO $$ BEGIN CREATE ROLE ${APP_ROLE} NOLOGIN NOBYPASSRLS;
+        EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$;`);
+      await db.query(`
+        GRANT USAGE ON SCHEMA public TO ${APP_ROLE};
+        GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${APP_ROLE};
+        GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${APP_ROLE};
+        ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO ${APP_ROLE};
+        ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO ${APP_ROLE};
       `);
     },
   },
