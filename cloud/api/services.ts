@@ -7,6 +7,7 @@ import { createPaymentMetrics } from '../payments/metrics.js';
 import { createPaymentProviders } from '../payments/providers.js';
 import { createPayments, type Payments } from '../payments/service.js';
 import { openDatabases, type Databases } from '../db/tenancy.js';
+import { startRevocations, type Revocations } from './auth/revocations.js';
 import { accessTokens, type AccessTokens } from './auth/tokens.js';
 import { createChangeFeed, type ChangeFeed } from './sync/change-feed.js';
 import { databaseConfigOf, type Config } from './config.js';
@@ -31,6 +32,8 @@ export type Services = {
   databases: Databases;
   metrics: Metrics;
   tokens: AccessTokens;
+  /** Sessions ended before their access tokens expire: refused on every instance within a second. */
+  revocations: Revocations;
   redis: Redis | null;
   /** Committed writes per tenant, for the tills' live sync streams. */
   changes: ChangeFeed;
@@ -104,6 +107,7 @@ export async function createServices(config: Config, options: { logger?: Logger 
     return tenant;
   }
 
+  const revocations = await startRevocations(databases.master, config.accessTtlSeconds);
   const metrics = createMetrics(databases);
   const payments = createPayments({
     databases,
@@ -121,7 +125,8 @@ export async function createServices(config: Config, options: { logger?: Logger 
     metrics,
     payments,
     listeningUrl: `http://${config.host}:${config.port}`,
-    tokens: accessTokens(config),
+    tokens: accessTokens(config, revocations.isRevoked),
+    revocations,
     redis,
     changes: createChangeFeed(databases.tenantDefault),
     limiters,
@@ -161,6 +166,7 @@ export async function createServices(config: Config, options: { logger?: Logger 
     },
     async close() {
       await services.changes.close();
+      await revocations.close();
       redis?.disconnect();
       await databases.close();
     },

@@ -14,6 +14,8 @@ export type TestApi = RunningApi & {
   demoTenantId: string;
   call(method: string, path: string, options?: { token?: string; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>;
   login(email: string, password: string, tenant?: string): Promise<{ accessToken: string; refreshToken: string; user: any }>;
+  /** A second API instance on the same PostgreSQL database and Redis (not possible on PGlite). */
+  startPeer(): Promise<RunningApi & { call: TestApi['call'] }>;
   close(): Promise<void>;
 };
 
@@ -41,8 +43,8 @@ export async function startTestApi(env: Record<string, string> = {}, options: { 
   });
   let api = await startApi(config, { logger: pino({ level: 'silent' }) });
   const { tenantId } = await seedDemo(api.services.databases);
-  const call: TestApi['call'] = async (method, path, options = {}) => {
-    const response = await fetch(`${api.url}${path}`, {
+  const callOn = (baseUrl: () => string): TestApi['call'] => async (method, path, options = {}) => {
+    const response = await fetch(`${baseUrl()}${path}`, {
       method: method.toUpperCase(),
       headers: {
         ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
@@ -60,6 +62,8 @@ export async function startTestApi(env: Record<string, string> = {}, options: { 
     }
     return { status: response.status, body, headers: response.headers };
   };
+  const call = callOn(() => api.url);
+  const peers: RunningApi[] = [];
   const port = Number(new URL(api.url).port);
   const handle: TestApi = {
     ...api,
@@ -76,7 +80,14 @@ export async function startTestApi(env: Record<string, string> = {}, options: { 
       if (res.status !== 200) throw new Error(`login ${email} failed: ${res.status} ${JSON.stringify(res.body)}`);
       return res.body;
     },
+    async startPeer() {
+      if (!database.url) throw new Error('a second API instance needs TEST_DATABASE_URL (PGlite is one process’s database)');
+      const peer = await startApi({ ...config, port: 0 }, { logger: pino({ level: 'silent' }) });
+      peers.push(peer);
+      return { ...peer, call: callOn(() => peer.url) };
+    },
     async close() {
+      for (const peer of peers) await peer.stop();
       await api.stop();
       await database.drop();
       if (embeddedDir !== ':memory:') rmSync(embeddedDir, { recursive: true, force: true });

@@ -1,5 +1,6 @@
 import type { Queryable } from '../../db/database.js';
 import type { Role } from '../../../shared/rbac.js';
+import { RELOAD_ALL, REVOCATIONS_CHANNEL } from './revocations.js';
 
 export type AccountRow = {
   id: string;
@@ -66,6 +67,11 @@ export async function insertRefreshToken(master: Queryable, row: Omit<RefreshRow
   );
 }
 
+export async function findRefreshToken(master: Queryable, id: string): Promise<RefreshRow | null> {
+  const { rows } = await master.query<RefreshRow>(`SELECT * FROM refresh_tokens WHERE id = $1`, [id]);
+  return rows[0] ?? null;
+}
+
 export async function lockRefreshToken(master: Queryable, id: string): Promise<RefreshRow | null> {
   const { rows } = await master.query<RefreshRow>(`SELECT * FROM refresh_tokens WHERE id = $1 FOR UPDATE`, [id]);
   return rows[0] ?? null;
@@ -75,14 +81,28 @@ export async function markRefreshTokenUsed(master: Queryable, id: string): Promi
   await master.query(`UPDATE refresh_tokens SET used_at = now() WHERE id = $1`, [id]);
 }
 
-export async function revokeFamily(master: Queryable, familyId: string, reason: string): Promise<void> {
-  await master.query(`UPDATE refresh_tokens SET revoked_at = now(), revoked_reason = $2 WHERE family_id = $1 AND revoked_at IS NULL`, [familyId, reason]);
+/**
+ * Revokes sessions and announces them to every API instance (NOTIFY, delivered at commit when
+ * inside a transaction); returns the sessions revoked now, for this instance to refuse at once.
+ */
+async function revokeWhere(master: Queryable, where: string, params: unknown[]): Promise<string[]> {
+  const { rows } = await master.query<{ families: string[] | null }>(
+    `WITH revoked AS (UPDATE refresh_tokens SET revoked_at = now(), revoked_reason = $1 WHERE revoked_at IS NULL AND ${where} RETURNING family_id)
+     SELECT array_agg(DISTINCT family_id) AS families FROM revoked`,
+    params,
+  );
+  const families = rows[0]?.families ?? [];
+  if (families.length > 0) {
+    const payload = families.join(',');
+    await master.query('SELECT pg_notify($1, $2)', [REVOCATIONS_CHANNEL, payload.length < 7_000 ? payload : RELOAD_ALL]);
+  }
+  return families;
 }
 
-export async function revokeUserSessions(master: Queryable, tenantId: string | null, userId: string, reason: string, exceptFamily?: string): Promise<void> {
-  await master.query(
-    `UPDATE refresh_tokens SET revoked_at = now(), revoked_reason = $3
-     WHERE ($1::text IS NULL OR tenant_id = $1) AND user_id = $2 AND revoked_at IS NULL AND family_id IS DISTINCT FROM $4`,
-    [tenantId, userId, reason, exceptFamily ?? null],
-  );
+export function revokeFamily(master: Queryable, familyId: string, reason: string): Promise<string[]> {
+  return revokeWhere(master, 'family_id = $2', [reason, familyId]);
+}
+
+export function revokeUserSessions(master: Queryable, tenantId: string | null, userId: string, reason: string, exceptFamily?: string): Promise<string[]> {
+  return revokeWhere(master, '($2::text IS NULL OR tenant_id = $2) AND user_id = $3 AND family_id IS DISTINCT FROM $4', [reason, tenantId, userId, exceptFamily ?? null]);
 }

@@ -12,8 +12,9 @@ import { newOpaqueToken, refreshTokenHash, sameHash, splitOpaqueToken } from './
 
 export type Session = { accessToken: string; refreshToken: string; user: SessionUser };
 
-function principalOf(account: repo.AccountRow, tenant: Tenant): UserPrincipal {
+function principalOf(account: repo.AccountRow, tenant: Tenant, sessionId: string): UserPrincipal {
   return {
+    sessionId,
     kind: 'user',
     userId: account.id,
     tenantId: tenant.id,
@@ -36,7 +37,7 @@ async function issueSession(services: Services, master: Queryable, account: repo
     token_hash: refreshTokenHash(services.config.refreshSecret, refreshToken),
     expires_at: new Date(Date.now() + services.config.refreshTtlSeconds * 1000),
   });
-  const accessToken = await services.tokens.sign(principalOf(account, tenant));
+  const accessToken = await services.tokens.sign(principalOf(account, tenant, familyId));
   return {
     accessToken,
     refreshToken,
@@ -68,6 +69,15 @@ function lockedError(res: RateLimiterRes): AppError {
   return new AppError(429, 'ACCOUNT_LOCKED', { retryAfterSeconds: Math.ceil(res.msBeforeNext / 1000) }, { minutes: Math.max(1, Math.ceil(res.msBeforeNext / 60_000)) });
 }
 
+/**
+ * The key that failed sign-ins count against: the account itself, whatever company code was
+ * typed (a platform account can be named under every code). Unknown e-mails count per code
+ * and e-mail, so guessing them still runs into the limit.
+ */
+function lockoutKey(input: { tenant: string; email: string }, account: repo.AccountRow | null): string {
+  return account ? `${account.kind}:${account.id}` : `unknown:${input.tenant.toLowerCase()}:${input.email}`;
+}
+
 export async function login(services: Services, input: { tenant: string; email: string; password: string }, ip: string): Promise<Session> {
   const { loginIp, loginAccount } = services.limiters;
   try {
@@ -76,12 +86,12 @@ export async function login(services: Services, input: { tenant: string; email: 
     if (error instanceof RateLimiterRes) throw new AppError(429, 'TOO_MANY_REQUESTS', { retryAfterSeconds: Math.ceil(error.msBeforeNext / 1000) });
     throw error;
   }
-  const accountKey = `${input.tenant}:${input.email}`;
+  const tenant = await services.tenants.byCode(input.tenant);
+  const account = tenant ? await findAccount(services, tenant, input.email) : null;
+  const accountKey = lockoutKey(input, account);
   const state = await loginAccount.get(accountKey);
   if (state && state.remainingPoints <= 0) throw lockedError(state);
 
-  const tenant = await services.tenants.byCode(input.tenant);
-  const account = tenant ? await findAccount(services, tenant, input.email) : null;
   // Verify against a decoy when there is no account, so the answer takes as long either way.
   const valid = await verifyPassword(account?.password_hash ?? (await decoyHash()), input.password);
   if (!tenant || !account || !valid || !account.active) {
@@ -102,45 +112,47 @@ export async function login(services: Services, input: { tenant: string; email: 
 
 /**
  * Rotation on every use. A token presented twice means it was copied: the whole family (every
- * token descended from that login) is revoked, the thief's and the owner's alike.
+ * token descended from that login) is revoked, the thief's and the owner's alike. The successor
+ * is written in the transaction that holds the used token's row lock: a concurrent use of the
+ * same token waits for it, finds the token used, and revokes the family successor included, so
+ * no token of a family outlives a detected reuse.
  */
 export async function refresh(services: Services, refreshToken: string): Promise<Session> {
   const parts = splitOpaqueToken(refreshToken);
   if (!parts) throw unauthenticated('REFRESH_TOKEN_INVALID');
   const master = services.databases.master;
-  // The row lock makes one of two concurrent uses the winner; the other is a reuse.
+  const tokenHash = refreshTokenHash(services.config.refreshSecret, refreshToken);
+  // Who the token is for, read before the lock: the account may live in another database (and the
+  // embedded database runs one transaction at a time), so it cannot be read inside.
+  const claimed = await repo.findRefreshToken(master, parts.id);
+  if (!claimed || !sameHash(claimed.token_hash, tokenHash)) throw unauthenticated('REFRESH_TOKEN_INVALID');
+  const tenant = await services.tenants.byId(claimed.tenant_id);
+  const account = await loadAccount(services, claimed.tenant_id, claimed.user_id, claimed.user_kind);
+
   const outcome = await master.transaction(async (tx) => {
     const row = await repo.lockRefreshToken(tx, parts.id);
-    if (!row || !sameHash(row.token_hash, refreshTokenHash(services.config.refreshSecret, refreshToken))) return { error: 'REFRESH_TOKEN_INVALID' as const };
-    if (row.used_at || row.revoked_at) {
-      await repo.revokeFamily(tx, row.family_id, 'reuse detected');
-      return { error: 'REFRESH_TOKEN_REUSED' as const, row };
-    }
+    if (!row) return { error: 'REFRESH_TOKEN_INVALID' as const };
+    if (row.used_at || row.revoked_at) return { error: 'REFRESH_TOKEN_REUSED' as const, row, revoked: await repo.revokeFamily(tx, row.family_id, 'reuse detected') };
     if (new Date(row.expires_at).getTime() <= Date.now()) return { error: 'REFRESH_TOKEN_INVALID' as const };
+    if (!tenant || !account || !account.active) return { error: 'REFRESH_TOKEN_INVALID' as const, revoked: await repo.revokeFamily(tx, row.family_id, 'account disabled') };
     await repo.markRefreshTokenUsed(tx, row.id);
-    return { row };
+    return { session: await issueSession(services, tx, account, tenant, row.family_id) };
   });
   if ('error' in outcome) {
+    services.revocations.add(outcome.revoked ?? []);
     if (outcome.error === 'REFRESH_TOKEN_REUSED') services.logger.warn({ family: outcome.row?.family_id, user: outcome.row?.user_id }, 'refresh token reuse: family revoked');
     throw unauthenticated(outcome.error);
   }
-  const { row } = outcome;
-  const tenant = await services.tenants.byId(row.tenant_id);
-  const account = await loadAccount(services, row.tenant_id, row.user_id, row.user_kind);
-  if (!tenant || !account || !account.active) {
-    await repo.revokeFamily(master, row.family_id, 'account disabled');
-    throw unauthenticated('REFRESH_TOKEN_INVALID');
-  }
-  return issueSession(services, master, account, tenant, row.family_id);
+  return outcome.session;
 }
 
 export async function logout(services: Services, refreshToken: string): Promise<void> {
   const parts = splitOpaqueToken(refreshToken);
   if (!parts) return;
-  await services.databases.master.transaction(async (tx) => {
-    const row = await repo.lockRefreshToken(tx, parts.id);
-    if (row && sameHash(row.token_hash, refreshTokenHash(services.config.refreshSecret, refreshToken))) await repo.revokeFamily(tx, row.family_id, 'logout');
-  });
+  const row = await repo.findRefreshToken(services.databases.master, parts.id);
+  if (row && sameHash(row.token_hash, refreshTokenHash(services.config.refreshSecret, refreshToken))) {
+    services.revocations.add(await repo.revokeFamily(services.databases.master, row.family_id, 'logout'));
+  }
 }
 
 export async function changePassword(services: Services, user: UserPrincipal, input: { currentPassword: string; newPassword: string }): Promise<Session> {
@@ -159,6 +171,6 @@ export async function changePassword(services: Services, user: UserPrincipal, in
     });
   }
   // Every other session of this person ends: a changed password must lock out whoever had the old one.
-  await repo.revokeUserSessions(services.databases.master, account.kind === 'platform' ? null : user.tenantId, account.id, 'password changed');
+  services.revocations.add(await repo.revokeUserSessions(services.databases.master, account.kind === 'platform' ? null : user.tenantId, account.id, 'password changed'));
   return issueSession(services, services.databases.master, { ...account, must_change_password: false }, tenant, uuidv7());
 }

@@ -16,12 +16,12 @@ export type AccessTokens = {
  * because every request verifies one (WebCrypto-based libraries cost a key import and a thread
  * hop per call on this hot path).
  */
-export function accessTokens(config: Pick<Config, 'accessSecret' | 'accessTtlSeconds'>): AccessTokens {
+export function accessTokens(config: Pick<Config, 'accessSecret' | 'accessTtlSeconds'>, isRevoked: (sessionId: string) => boolean): AccessTokens {
   const signer = createSigner({ key: config.accessSecret, algorithm: 'HS256', iss: ISSUER, expiresIn: config.accessTtlSeconds * 1000 });
   const verifier = createVerifier({ key: config.accessSecret, algorithms: ['HS256'], allowedIss: ISSUER, cache: 10_000 });
   return {
     sign: async (user) =>
-      signer({ sub: user.userId, tid: user.tenantId, role: user.role, bids: user.boutiqueIds, uk: user.userKind, mcp: user.mustChangePassword }),
+      signer({ sub: user.userId, tid: user.tenantId, role: user.role, bids: user.boutiqueIds, uk: user.userKind, mcp: user.mustChangePassword, sid: user.sessionId }),
     async verify(token) {
       let payload: Record<string, unknown>;
       try {
@@ -30,6 +30,8 @@ export function accessTokens(config: Pick<Config, 'accessSecret' | 'accessTtlSec
         return null;
       }
       if (typeof payload.sub !== 'string' || typeof payload.tid !== 'string' || !isRole(payload.role)) return null;
+      // Every token names its session: without one it cannot be revoked, so it is not accepted.
+      if (typeof payload.sid !== 'string' || isRevoked(payload.sid)) return null;
       return {
         kind: 'user',
         userId: payload.sub,
@@ -38,6 +40,7 @@ export function accessTokens(config: Pick<Config, 'accessSecret' | 'accessTtlSec
         boutiqueIds: Array.isArray(payload.bids) ? payload.bids.filter((b): b is string => typeof b === 'string') : [],
         userKind: payload.uk === 'platform' ? 'platform' : 'tenant',
         mustChangePassword: payload.mcp === true,
+        sessionId: payload.sid,
       };
     },
   };

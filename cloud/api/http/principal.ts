@@ -9,6 +9,8 @@ export type UserPrincipal = {
   boutiqueIds: string[];
   userKind: 'tenant' | 'platform';
   mustChangePassword: boolean;
+  /** The sign-in session (refresh-token family) the access token belongs to; revoking it ends the token. */
+  sessionId: string | null;
 };
 
 /** An enrolled till, authenticated by its device credential. */

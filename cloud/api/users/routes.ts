@@ -4,7 +4,8 @@ import { MANAGEABLE_ROLES } from '../../../shared/rbac.js';
 import { hashPassword, isStrongEnough, temporaryPassword } from '../auth/passwords.js';
 import { revokeUserSessions } from '../auth/repository.js';
 import { email } from '../auth/schemas.js';
-import { badRequest, conflict, forbidden, notFound } from '../http/errors.js';
+import type { Queryable } from '../../db/database.js';
+import { AppError, badRequest, conflict, forbidden, notFound } from '../http/errors.js';
 import { defineRoute, idParam, tenantIdParam, type RouteDef } from '../http/route.js';
 import { offlineVerifier, publishTillUser } from './till-users.js';
 
@@ -37,6 +38,19 @@ export const updateUserBody = z
   })
   .refine((v) => Object.keys(v).length > 0, 'au moins un champ à modifier');
 
+/**
+ * A user may only be given boutiques of their own company: another company's boutique id is
+ * refused like an unknown one (row-level security hides it, and the tenant filter says so).
+ */
+async function assertOwnBoutiques(tx: Queryable, tenantId: string, boutiqueIds: readonly string[] | undefined): Promise<void> {
+  const wanted = [...new Set(boutiqueIds ?? [])];
+  if (wanted.length === 0) return;
+  const { rows } = await tx.query<{ id: string }>(`SELECT id FROM boutiques WHERE tenant_id = $1 AND id = ANY($2::text[])`, [tenantId, wanted]);
+  const known = new Set(rows.map((row) => row.id));
+  const unknown = wanted.filter((id) => !known.has(id));
+  if (unknown.length > 0) throw new AppError(422, 'BOUTIQUE_NOT_FOUND', { boutiqueIds: unknown });
+}
+
 export const userRoutes: RouteDef[] = [
   defineRoute({
     method: 'get',
@@ -63,6 +77,7 @@ export const userRoutes: RouteDef[] = [
     handler: async ({ params, body, tx, user, audit }) => {
       if (!MANAGEABLE_ROLES[user!.role].includes(body.role)) throw forbidden('ROLE_NOT_ALLOWED');
       if (body.password !== undefined && !isStrongEnough(body.password)) throw badRequest('PASSWORD_TOO_WEAK');
+      await assertOwnBoutiques(tx, params.tenantId, body.boutiqueIds);
       const password = body.password ?? temporaryPassword();
       const id = uuidv7();
       const { rows } = await tx.query(
@@ -87,8 +102,9 @@ export const userRoutes: RouteDef[] = [
     access: { kind: 'permission', module: 'users', action: 'write' },
     params: userParams,
     body: updateUserBody,
-    handler: async ({ params, body, tx, user, audit }) => {
+    handler: async ({ params, body, tx, user, services, audit, afterCommit }) => {
       if (body.role && !MANAGEABLE_ROLES[user!.role].includes(body.role)) throw forbidden('ROLE_NOT_ALLOWED');
+      await assertOwnBoutiques(tx, params.tenantId, body.boutiqueIds);
       const { rows } = await tx.query(
         `UPDATE users SET name = coalesce($3, name), phone = coalesce($4, phone), role = coalesce($5, role),
            boutique_ids = coalesce($6, boutique_ids), active = coalesce($7, active), updated_at = now()
@@ -97,6 +113,11 @@ export const userRoutes: RouteDef[] = [
       );
       if (!rows[0]) throw notFound('USER_NOT_FOUND');
       await publishTillUser(tx, params.tenantId, params.userId);
+      // Access tokens carry the role and boutiques: a change of either, or a deactivation, ends
+      // the person's sessions now rather than when their tokens expire.
+      if (body.role !== undefined || body.boutiqueIds !== undefined || body.active === false) {
+        afterCommit(async () => services.revocations.add(await revokeUserSessions(services.databases.master, params.tenantId, params.userId, 'rights changed')));
+      }
       audit.target = params.userId;
       audit.details = { changed: Object.keys(body) };
       return { user: rows[0] };
@@ -120,7 +141,7 @@ export const userRoutes: RouteDef[] = [
       );
       if (!rows[0]) throw notFound('USER_NOT_FOUND');
       await publishTillUser(tx, params.tenantId, params.userId);
-      afterCommit(() => revokeUserSessions(services.databases.master, params.tenantId, params.userId, 'anonymised'));
+      afterCommit(async () => services.revocations.add(await revokeUserSessions(services.databases.master, params.tenantId, params.userId, 'anonymised')));
       audit.target = params.userId;
       return { user: rows[0] };
     },
@@ -143,7 +164,7 @@ export const userRoutes: RouteDef[] = [
       );
       if (rowCount === 0) throw notFound('USER_NOT_FOUND');
       await publishTillUser(tx, params.tenantId, params.userId, await offlineVerifier(password));
-      afterCommit(() => revokeUserSessions(services.databases.master, params.tenantId, params.userId, 'forced reset'));
+      afterCommit(async () => services.revocations.add(await revokeUserSessions(services.databases.master, params.tenantId, params.userId, 'forced reset')));
       audit.target = params.userId;
       audit.details = { reason: body.reason };
       return { temporaryPassword: password, mustChangePassword: true };
