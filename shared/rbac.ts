@@ -22,6 +22,7 @@ export const MODULES = [
   'ecommerce.orders',
   'ecommerce.settings',
   'payments',
+  'payments.refunds',
   'messaging',
   'audit',
   'data',
@@ -59,7 +60,9 @@ export const RBAC_MATRIX: Readonly<Record<Module, Readonly<Record<Role, Grant>>>
   'ecommerce.products': { super_admin: RW, pdg: RW, dg: RW, employee: NONE },
   'ecommerce.orders': { super_admin: RW, pdg: RW, dg: RW, employee: R },
   'ecommerce.settings': { super_admin: RW, pdg: RW, dg: R, employee: NONE },
+  // Employees take payments at the counter; giving money back is for managers.
   payments: { super_admin: RW, pdg: RW, dg: RW, employee: RW },
+  'payments.refunds': { super_admin: RW, pdg: RW, dg: RW, employee: NONE },
   messaging: { super_admin: RW, pdg: RW, dg: RW, employee: RW },
   audit: { super_admin: R, pdg: R, dg: NONE, employee: NONE },
   data: { super_admin: RW, pdg: RW, dg: NONE, employee: NONE },

@@ -147,13 +147,11 @@ export const paymentRoutes: RouteDef[] = [
     summary: 'Rembourser entièrement un paiement réussi (Idempotency-Key requis)',
     tags: ['payments'],
     action: 'payments.refund',
-    access: { kind: 'permission', module: 'payments', action: 'write' },
+    access: { kind: 'permission', module: 'payments.refunds', action: 'write' },
     transaction: false,
     params: z.object({ tenantId: tenantIdParam, paymentId: paymentIdParam }),
     body: z.object({ reason: z.string().trim().min(3).max(300) }),
     handler: async ({ params, body, user, services, req }) => {
-      // Employees take payments; giving money back is for managers.
-      if (user!.role === 'employee') throw new AppError(403, 'FORBIDDEN');
       const key = idempotencyKey(req);
       const payment = await asApiError(() => services.payments.refund(params.tenantId, params.paymentId, key, body.reason));
       await services.databases.withTenant(params.tenantId, (tx) =>
