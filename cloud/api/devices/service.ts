@@ -30,6 +30,20 @@ export async function createEnrolmentCode(tx: Queryable, input: { tenantId: stri
   return { code, expiresAt: expiresAt.toISOString() };
 }
 
+/**
+ * The boutique's next till code (C01, C02…), part of every receipt number the till prints. The
+ * boutique's row lock makes enrolments of one boutique take turns, so two at the same moment
+ * cannot read the same highest code; the unique index (tenant, boutique, code) stands behind it.
+ */
+async function nextTillCode(tx: Queryable, tenantId: string, boutiqueId: string): Promise<string> {
+  await tx.query(`SELECT 1 FROM boutiques WHERE tenant_id = $1 AND id = $2 FOR UPDATE`, [tenantId, boutiqueId]);
+  const { rows } = await tx.query<{ n: number }>(
+    `SELECT coalesce(max(substring(code FROM 2)::int), 0)::int AS n FROM devices WHERE tenant_id = $1 AND boutique_id = $2 AND code ~ '^C[0-9]{1,6}$'`,
+    [tenantId, boutiqueId],
+  );
+  return `C${String((rows[0]?.n ?? 0) + 1).padStart(2, '0')}`;
+}
+
 /** Credentials carry the tenant and device ids, so a request finds its tenant database before any lookup. */
 function formatCredential(tenantId: string, deviceId: string): string {
   return `${tenantId}.${deviceId}.${randomBytes(32).toString('base64url')}`;
@@ -46,8 +60,7 @@ export async function enrolDevice(services: Services, tenantId: string, code: st
     if (!grant) throw new AppError(400, 'ENROLMENT_CODE_INVALID');
     const deviceId = uuidv7();
     const credential = formatCredential(tenantId, deviceId);
-    const { rows: counted } = await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM devices WHERE tenant_id = $1 AND boutique_id = $2`, [tenantId, grant.boutique_id]);
-    const deviceCode = `C${String((counted[0]?.n ?? 0) + 1).padStart(2, '0')}`;
+    const deviceCode = await nextTillCode(tx, tenantId, grant.boutique_id);
     await tx.query(
       `INSERT INTO devices (tenant_id, id, boutique_id, code, name, credential_hash, enrolled_by) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
       [tenantId, deviceId, grant.boutique_id, deviceCode, grant.device_name, credentialHash(credential), grant.created_by],

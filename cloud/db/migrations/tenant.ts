@@ -330,4 +330,30 @@ export const tenantMigrations: Migration[] = [
       await db.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON till_boutiques TO ${APP_ROLE};`);
     },
   },
+  {
+    // Two tills enrolled at the same moment could get the same code (count + 1 with no lock), and
+    // print the same receipt numbers. Later duplicates get the boutique's next free codes (their
+    // tills keep the code they were given until enrolled again), then the database forbids it.
+    name: '0008_unique_till_codes',
+    up: async (db) => {
+      await db.query(`
+        ALTER TABLE devices NO FORCE ROW LEVEL SECURITY;
+        WITH ranked AS (
+          SELECT tenant_id, id, boutique_id, created_at,
+            row_number() OVER (PARTITION BY tenant_id, boutique_id, code ORDER BY created_at, id) AS copy
+          FROM devices
+        ), highest AS (
+          SELECT tenant_id, boutique_id, max(CASE WHEN code ~ '^C[0-9]{1,6}$' THEN substring(code FROM 2)::int ELSE 0 END) AS n
+          FROM devices GROUP BY tenant_id, boutique_id
+        ), recoded AS (
+          SELECT r.tenant_id, r.id,
+            'C' || lpad((h.n + row_number() OVER (PARTITION BY r.tenant_id, r.boutique_id ORDER BY r.created_at, r.id))::text, 2, '0') AS code
+          FROM ranked r JOIN highest h USING (tenant_id, boutique_id) WHERE r.copy > 1
+        )
+        UPDATE devices d SET code = recoded.code FROM recoded WHERE d.tenant_id = recoded.tenant_id AND d.id = recoded.id;
+        ALTER TABLE devices FORCE ROW LEVEL SECURITY;
+        CREATE UNIQUE INDEX devices_boutique_code ON devices (tenant_id, boutique_id, code);
+      `);
+    },
+  },
 ];
