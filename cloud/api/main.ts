@@ -1,3 +1,5 @@
+import { EmbeddedDatabaseBusyError } from '../db/embedded-lock.js';
+import { EXIT_DATABASE_BUSY } from './cli/databases.js';
 import { ConfigError, loadConfig } from './config.js';
 import { startApi } from './server.js';
 import { createLogger } from './services.js';
@@ -15,7 +17,16 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config);
-  const api = await startApi(config, { logger });
+  let api;
+  try {
+    api = await startApi(config, { logger });
+  } catch (error) {
+    if (error instanceof EmbeddedDatabaseBusyError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(EXIT_DATABASE_BUSY);
+    }
+    throw error;
+  }
   logger.info(
     { url: api.url, database: api.services.databases.embedded ? `embedded (${config.dataDir})` : 'postgresql' },
     `AfriGest API listening on ${api.url}`,

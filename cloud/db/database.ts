@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
+import { lockEmbeddedDirectory } from './embedded-lock.js';
 
 /** What a query needs: a pg client, a pool, a PGlite or one of their transactions. */
 export type Queryable = {
@@ -163,8 +164,18 @@ const sessionState = new WeakMap<object, Record<string, string>>();
 
 /** `dataDir` null keeps the database in memory (tests); otherwise a directory on disk. */
 export async function createPgliteDatabase(dataDir: string | null): Promise<Database> {
-  if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const db = dataDir ? await PGlite.create(dataDir) : await PGlite.create();
+  let release = () => undefined as void;
+  if (dataDir) {
+    mkdirSync(dataDir, { recursive: true });
+    release = lockEmbeddedDirectory(dataDir);
+  }
+  let db: PGlite;
+  try {
+    db = dataDir ? await PGlite.create(dataDir) : await PGlite.create();
+  } catch (error) {
+    release();
+    throw error;
+  }
   let waiting = 0;
   const wrap = (client: Pick<PGlite, 'query' | 'exec'>): Queryable => ({
     async query(text, params) {
@@ -204,6 +215,9 @@ export async function createPgliteDatabase(dataDir: string | null): Promise<Data
       return db.listen(channel, onMessage);
     },
     poolStats: () => ({ total: 1, idle: waiting === 0 ? 1 : 0, waiting }),
-    close: () => db.close(),
+    async close() {
+      await db.close();
+      release();
+    },
   };
 }

@@ -1,11 +1,12 @@
 /** `npm run migrate`: applies pending master and tenant migrations, also to tenants with their own database. */
 import { databaseConfigOf, loadConfig } from '../config.js';
 import { migrate } from '../../db/migrate.js';
-import { migrateAsOwner, openDatabases } from '../../db/tenancy.js';
+import { migrateAsOwner } from '../../db/tenancy.js';
+import { openDatabasesOrExit } from './databases.js';
 
 const config = loadConfig();
 const databaseConfig = databaseConfigOf(config);
-const databases = await openDatabases(databaseConfig, { migrate: false });
+const databases = await openDatabasesOrExit(config, { migrate: false });
 try {
   const { master, tenant } = await migrateAsOwner(databaseConfig, databases.master, databases.tenantDefault);
   console.log(`master: ${master.length ? master.join(', ') : 'à jour / up to date'}`);

@@ -6,11 +6,11 @@
  */
 import pino from 'pino';
 import { Registry } from 'prom-client';
-import { openDatabases } from '../../db/tenancy.js';
+import { openDatabasesOrExit } from './databases.js';
 import { createPaymentMetrics } from '../../payments/metrics.js';
 import { createPaymentProviders } from '../../payments/providers.js';
 import { createPayments, PaymentRequestError } from '../../payments/service.js';
-import { databaseConfigOf, loadConfig } from '../config.js';
+import { loadConfig } from '../config.js';
 
 const eventId = process.argv[2]?.trim();
 if (!eventId) {
@@ -20,10 +20,7 @@ if (!eventId) {
 
 const config = loadConfig();
 const logger = pino({ level: config.logLevel === 'silent' ? 'silent' : 'warn' });
-const databases = await openDatabases(
-  databaseConfigOf(config),
-  { migrate: config.migrateOnStart },
-);
+const databases = await openDatabasesOrExit(config, { migrate: config.migrateOnStart });
 const payments = createPayments({
   databases,
   providers: createPaymentProviders(config.payments),

@@ -6,9 +6,9 @@ import { parseArgs } from 'node:util';
 import { ZodError } from 'zod';
 import { provisionBody } from '../admin/routes.js';
 import { provisionTenant } from '../admin/service.js';
-import { databaseConfigOf, loadConfig } from '../config.js';
+import { loadConfig } from '../config.js';
 import { AppError } from '../http/errors.js';
-import { openDatabases } from '../../db/tenancy.js';
+import { openDatabasesOrExit } from './databases.js';
 
 const { values } = parseArgs({
   options: {
@@ -43,10 +43,7 @@ try {
 }
 
 const config = loadConfig();
-const databases = await openDatabases(
-  databaseConfigOf(config),
-  { migrate: config.migrateOnStart },
-);
+const databases = await openDatabasesOrExit(config, { migrate: config.migrateOnStart });
 try {
   const created = await provisionTenant(databases, input);
   console.log(JSON.stringify(created, null, 2));

@@ -1,13 +1,10 @@
 /** `npm run seed:demo`: the demo company, its users, boutiques and catalogue (once). */
-import { databaseConfigOf, loadConfig } from '../config.js';
+import { loadConfig } from '../config.js';
 import { DEMO_USERS, seedDemo } from '../demo/seed.js';
-import { openDatabases } from '../../db/tenancy.js';
+import { openDatabasesOrExit } from './databases.js';
 
 const config = loadConfig();
-const databases = await openDatabases(
-  databaseConfigOf(config),
-  { migrate: config.migrateOnStart },
-);
+const databases = await openDatabasesOrExit(config, { migrate: config.migrateOnStart });
 try {
   const { created, tenantId } = await seedDemo(databases);
   console.log(created ? `Entreprise démo créée / demo company created (${tenantId})` : `Déjà présente / already there (${tenantId})`);
