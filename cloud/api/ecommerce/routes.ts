@@ -151,7 +151,7 @@ export const ecommerceRoutes: RouteDef[] = [
     access: { kind: 'public' },
     params: z.object({ tenantId: tenantIdParam, orderId: z.uuid() }),
     handler: async ({ params, tx }) => {
-      const { rows } = await tx.query<OrderRow>('SELECT * FROM orders WHERE id = $1', [params.orderId]);
+      const { rows } = await tx.query<OrderRow>('SELECT * FROM orders WHERE tenant_id = $1 AND id = $2', [params.tenantId, params.orderId]);
       if (!rows[0]) throw notFound('ORDER_NOT_FOUND');
       return { order: orderView(rows[0]) };
     },
@@ -164,10 +164,10 @@ export const ecommerceRoutes: RouteDef[] = [
     access: { kind: 'permission', module: 'ecommerce.orders', action: 'read' },
     params: tenantParams,
     query: z.object({ paymentStatus: z.string().max(20).optional(), limit: z.coerce.number().int().min(1).max(200).default(50) }),
-    handler: async ({ query, tx }) => {
+    handler: async ({ params, query, tx }) => {
       const { rows } = await tx.query<OrderRow>(
-        `SELECT * FROM orders WHERE ($1::text IS NULL OR payment_status = $1) ORDER BY created_at DESC LIMIT $2`,
-        [query.paymentStatus ?? null, query.limit],
+        `SELECT * FROM orders WHERE tenant_id = $1 AND ($2::text IS NULL OR payment_status = $2) ORDER BY created_at DESC LIMIT $3`,
+        [params.tenantId, query.paymentStatus ?? null, query.limit],
       );
       return { orders: rows.map(orderView) };
     },

@@ -168,12 +168,12 @@ export const paymentRoutes: RouteDef[] = [
     access: { kind: 'permission', module: 'payments', action: 'read' },
     params: tenantParams,
     query: z.object({ status: z.enum(['pending', 'succeeded', 'failed', 'expired', 'refunded', 'review']).optional(), limit: z.coerce.number().int().min(1).max(200).default(50) }),
-    handler: async ({ query, tx }) => {
+    handler: async ({ params, query, tx }) => {
       const { rows } = await tx.query(
         `SELECT id AS "paymentId", provider, purpose, order_id AS "orderId", device_id AS "deviceId", amount_minor::bigint AS "amountMinor", currency,
                 status, status_reason AS reason, transaction_id AS "transactionId", created_at AS "createdAt", updated_at AS "updatedAt"
-         FROM payments WHERE ($1::text IS NULL OR status = $1) ORDER BY created_at DESC LIMIT $2`,
-        [query.status ?? null, query.limit],
+         FROM payments WHERE tenant_id = $1 AND ($2::text IS NULL OR status = $2) ORDER BY created_at DESC LIMIT $3`,
+        [params.tenantId, query.status ?? null, query.limit],
       );
       return { payments: rows.map((r) => ({ ...r, amountMinor: Number((r as { amountMinor: string }).amountMinor) })) };
     },
