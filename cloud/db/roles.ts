@@ -1,20 +1,27 @@
-import { APP_ROLE } from './migrations/tenant.js';
+import { APP_ROLE, ensureAppRoleSql } from './migrations/tenant.js';
 
 /**
- * The login role the API runs as in production: not superuser, owns nothing, no BYPASSRLS, and
- * a member of the API role that the migrations grant table rights to. If the application ever
- * forgets to set a tenant, row-level security shows this login nothing. cloud/deploy/ gives the
- * same statements to operators; the PostgreSQL test suites create it so that they run the API as
- * production does. Roles are cluster-wide and test files run side by side: creating one twice is
- * not an error.
+ * The logins of a deployment (cloud/deploy/database-roles.sql gives operators the same, with
+ * passwords): the schema owner, which migrates and is not superuser, and the API's runtime
+ * login, which is not superuser, owns nothing, has no BYPASSRLS and is a member of the API role
+ * the migrations grant row rights to. If the application ever forgets to set a tenant, row-level
+ * security shows the runtime login nothing. The PostgreSQL test suites create both and run the
+ * API as production does.
  */
+export const OWNER_LOGIN_ROLE = 'afrigest_owner';
 export const RUNTIME_LOGIN_ROLE = 'afrigest_api';
 
-export function runtimeRoleSql(login: string = RUNTIME_LOGIN_ROLE): string {
-  return `
-    DO $$ BEGIN CREATE ROLE ${APP_ROLE} NOLOGIN NOBYPASSRLS;
-      EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$;
-    DO $$ BEGIN CREATE ROLE ${login} LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE INHERIT IN ROLE ${APP_ROLE};
-      EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$;
-  `;
+/** Roles are cluster-wide and test files run side by side: creating one twice is not an error. */
+function ensureRole(name: string, options: string): string {
+  return `DO $$ BEGIN
+      IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${name}') THEN CREATE ROLE ${name} ${options}; END IF;
+    EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$;`;
+}
+
+export function deploymentRolesSql(): string {
+  return [
+    ensureAppRoleSql(),
+    ensureRole(OWNER_LOGIN_ROLE, 'LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE'),
+    ensureRole(RUNTIME_LOGIN_ROLE, `LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE INHERIT IN ROLE ${APP_ROLE}`),
+  ].join('\n');
 }

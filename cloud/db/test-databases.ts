@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { RUNTIME_LOGIN_ROLE, runtimeRoleSql } from './roles.js';
+import { deploymentRolesSql, OWNER_LOGIN_ROLE, RUNTIME_LOGIN_ROLE } from './roles.js';
 import type { DatabaseConfig } from './tenancy.js';
 
 /** A new, empty database on a PostgreSQL server, for a test suite or a benchmark; `drop` removes it. */
-export async function createScratchDatabase(serverUrl: string, prefix: string): Promise<{ url: string; drop(): Promise<void> }> {
+export async function createScratchDatabase(serverUrl: string, prefix: string, options: { owner?: string } = {}): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `${prefix}_${process.pid}_${randomBytes(4).toString('hex')}`;
   const run = async (sql: string) => {
     const client = new pg.Client({ connectionString: serverUrl });
@@ -15,8 +15,8 @@ export async function createScratchDatabase(serverUrl: string, prefix: string): 
       await client.end();
     }
   };
-  await run(`CREATE DATABASE ${name}`);
-  await run(runtimeRoleSql());
+  if (options.owner) await run(deploymentRolesSql());
+  await run(`CREATE DATABASE ${name}${options.owner ? ` OWNER ${options.owner}` : ''}`);
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   return { url: url.toString(), drop: () => run(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
@@ -29,21 +29,23 @@ export async function createScratchDatabase(serverUrl: string, prefix: string): 
 export async function createTestDatabaseConfig(): Promise<{ config: DatabaseConfig; url: string | null; ownerUrl: string | null; drop(): Promise<void> }> {
   const serverUrl = process.env.TEST_DATABASE_URL;
   if (!serverUrl) return { config: { embeddedDir: null }, url: null, ownerUrl: null, drop: async () => undefined };
-  const scratch = await createScratchDatabase(serverUrl, 'afrigest_test');
-  // As in production: the schema's owner migrates, the API runs as the least-privilege login.
-  const url = runtimeUrl(scratch.url);
+  // As in production: the schema's owner (not superuser) migrates, the API runs as the
+  // least-privilege runtime login.
+  const scratch = await createScratchDatabase(serverUrl, 'afrigest_test', { owner: OWNER_LOGIN_ROLE });
+  const url = asLogin(scratch.url, RUNTIME_LOGIN_ROLE);
+  const ownerUrl = asLogin(scratch.url, OWNER_LOGIN_ROLE);
   return {
-    config: { masterUrl: url, tenantUrl: url, masterOwnerUrl: scratch.url, tenantOwnerUrl: scratch.url, embeddedDir: null },
+    config: { masterUrl: url, tenantUrl: url, masterOwnerUrl: ownerUrl, tenantOwnerUrl: ownerUrl, embeddedDir: null },
     url,
-    ownerUrl: scratch.url,
+    ownerUrl,
     drop: scratch.drop,
   };
 }
 
-/** The same database, reached as the API's runtime login (the server trusts local logins in tests). */
-function runtimeUrl(ownerUrl: string): string {
-  const url = new URL(ownerUrl);
-  url.username = RUNTIME_LOGIN_ROLE;
+/** The same database under another login (the test server trusts local logins). */
+function asLogin(databaseUrl: string, login: string): string {
+  const url = new URL(databaseUrl);
+  url.username = login;
   url.password = '';
   return url.toString();
 }

@@ -1,5 +1,5 @@
 import type { Migration } from '../migrate.js';
-import { APP_ROLE } from './tenant.js';
+import { APP_ROLE, ensureAppRoleSql } from './tenant.js';
 
 /** The platform's own data: companies and their databases, platform staff, subscriptions, audit. */
 export const masterMigrations: Migration[] = [
@@ -76,8 +76,7 @@ export const masterMigrations: Migration[] = [
       // The API's runtime login is a member of the API role and owns nothing: it gets the rows of
       // the platform's tables, never their definitions. (When master and tenant data share a
       // database, the tenant migrations grant the same.)
-      await db.query(`DO $$ BEGIN CREATE ROLE ${APP_ROLE} NOLOGIN NOBYPASSRLS;
-        EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$;`);
+      await db.query(ensureAppRoleSql());
       await db.query(`
         GRANT USAGE ON SCHEMA public TO ${APP_ROLE};
         GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${APP_ROLE};

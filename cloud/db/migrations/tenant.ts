@@ -3,6 +3,18 @@ import type { Migration } from '../migrate.js';
 /** The role the API uses for tenant data: no superuser, no BYPASSRLS, so row-level security holds. */
 export const APP_ROLE = 'afrigest_app';
 
+/**
+ * Creates the API role where it does not exist yet. Roles are cluster-wide: several databases
+ * (tests, tenants on one cluster) share it, and an owner without CREATEROLE (production, see
+ * cloud/deploy/database-roles.sql) finds it made by the operator. Creating it twice at once is
+ * not an error either.
+ */
+export function ensureAppRoleSql(): string {
+  return `DO $$ BEGIN
+      IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${APP_ROLE}') THEN CREATE ROLE ${APP_ROLE} NOLOGIN NOBYPASSRLS; END IF;
+    EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$;`;
+}
+
 /** Replicated collections stored as documents (users and boutiques are relational, see 0001). */
 export const DOCUMENT_TABLES = [
   'products',
@@ -54,8 +66,7 @@ export const tenantMigrations: Migration[] = [
     name: '0001_accounts',
     up: async (db) => {
       // Roles are cluster-wide: several databases (tests, tenants on one cluster) share this one.
-      await db.query(`DO $$ BEGIN CREATE ROLE ${APP_ROLE} NOLOGIN NOBYPASSRLS;
-        EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$;`);
+      await db.query(ensureAppRoleSql());
       await db.query(`
         CREATE TABLE boutiques (
           tenant_id text NOT NULL,
