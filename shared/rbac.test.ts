@@ -21,4 +21,10 @@ describe('rbac', () => {
     expect(can('pdg', 'admin.companies', 'read')).toBe(false);
     expect(can('super_admin', 'admin.companies', 'write')).toBe(true);
   });
+
+  it('lets employees take payments but only managers refund them', () => {
+    expect(can('employee', 'payments', 'write')).toBe(true);
+    expect(can('employee', 'payments.refunds', 'write')).toBe(false);
+    for (const role of ['super_admin', 'pdg', 'dg'] as const) expect(can(role, 'payments.refunds', 'write')).toBe(true);
+  });
 });
