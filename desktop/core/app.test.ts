@@ -187,6 +187,27 @@ describe('core: bridge calls', () => {
     });
   });
 
+  it('refuses hostile text and deep payloads in every call with VALIDATION_FAILED, never a crash, and stores none of it', async () => {
+    await seed(cloud.url);
+    core = await start(cloud.url);
+    await core.call('auth.signIn', { email: 'dg@demo.local', password: 'Demo123!' });
+    let deep: unknown = 'x';
+    for (let i = 0; i < 200_000; i++) deep = [deep];
+    const refused = [
+      await core.call('customers.create', { name: 'Awa\u0000Bah', phone: '622112233' }),
+      await core.call('customers.create', { name: 'Awa \ud83d', phone: '622112233' }),
+      await core.call('catalog.search', { text: '\udfff' }),
+      await core.call('stock.adjust', { productId: 'riz', deltaMilli: 1000, reason: 'inventaire\u0000' }),
+      await core.call('checkout.complete', deep),
+      await core.call('app.setLocale', { locale: 'fr', nested: deep }),
+      await core.call('auth.signIn', { email: 'dg@demo.local', password: 'Demo123!\u0000' }),
+    ];
+    for (const result of refused) expect(result).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED', message: 'Données invalides : vérifiez les champs signalés.', details: [{ path: expect.any(String), message: expect.any(String) }] } });
+    expect(await core.call('customers.search', { query: 'Awa' })).toEqual({ ok: true, output: [] });
+    expect(core.state().user).toMatchObject({ id: 'u-dg' });
+    expect(logs.filter((line) => line.includes('bridge call failed'))).toEqual([]);
+  });
+
   it('enrols a new till with the one-time code, keeps the credential private, and remembers it after a restart', async () => {
     core = await start(cloud.url);
     expect(core.state()).toEqual({ enrolled: false, till: null, user: null, locale: 'fr' });
