@@ -37,6 +37,15 @@ describe('checkBridgeInput: the text rule and the contract, for every bridge cal
     expect(checkBridgeInput('customers.create', { name: '   ', phone: '622112233' }, 'fr')).toMatchObject({ ok: false, issues: [{ path: 'input.name' }] });
   });
 
+  it('bounds cart quantities and lengths as shared/cart does, and answers at most 20 issues', () => {
+    const cart = (quantityMilli: number, lines = 1) => ({ lines: Array.from({ length: lines }, () => ({ productId: 'riz', quantityMilli })), tenders: [{ method: 'cash', amountMinor: 1 }] });
+    expect(checkBridgeInput('checkout.complete', cart(9_999_000), 'fr').ok).toBe(true);
+    expect(checkBridgeInput('checkout.complete', cart(999_999_999_999_000), 'fr')).toMatchObject({ ok: false, issues: [{ path: 'input.lines.0.quantityMilli', message: 'au plus 9999 unités par ligne' }] });
+    expect(checkBridgeInput('checkout.complete', cart(9_999_001), 'fr').ok).toBe(false);
+    expect(checkBridgeInput('checkout.complete', cart(1_000, 501), 'fr')).toMatchObject({ ok: false, issues: [{ path: 'input.lines' }] });
+    expect((checkBridgeInput('checkout.complete', cart(-1, 400), 'fr') as { issues: unknown[] }).issues).toHaveLength(20);
+  });
+
   it('never throws, whatever the method is given', () => {
     const values: unknown[] = [null, undefined, 0, 'x', [], [[[]]], { a: null }, nested(13), Number.NaN, { toString: 1 }];
     for (const method of Object.keys(BRIDGE_METHODS) as BridgeMethod[]) {

@@ -4,6 +4,7 @@
  * calls against this one file; the renderer gets its types from it. Change it additively only.
  */
 import { z } from 'zod';
+import { MAX_CART_LINES, MAX_LINE_QUANTITY_MILLI } from '../../shared/cart.js';
 import { LOCALES } from '../../shared/i18n/index.js';
 import { ROLES, type Action, type Module } from '../../shared/rbac.js';
 import { text } from '../../shared/validation.js';
@@ -24,6 +25,11 @@ const minor = z.number().int().min(-1e15).max(1e15);
 const positiveMinor = z.number().int().min(1).max(1e15);
 /** Quantities in thousandths (1 piece = 1000; 0.250 kg = 250). */
 const quantityMilli = z.number().int().min(1).max(1e12);
+/**
+ * A cart line's quantity: at most 9,999 units (shared/cart), before core looks anything up.
+ * Whole pieces and the sale's total need the product: core's cart rules check them next.
+ */
+const lineQuantityMilli = z.number().int().min(1).max(MAX_LINE_QUANTITY_MILLI, { message: `au plus ${MAX_LINE_QUANTITY_MILLI / 1000} unités par ligne` });
 const limit = (max: number) => z.number().int().min(1).max(max);
 const isoDate = z.string().max(40);
 const noInput = z.strictObject({});
@@ -157,7 +163,9 @@ export const stockItemSchema = z.object({
 });
 export const customerSchema = z.object({ id, name: z.string(), phone: z.string() });
 
-const checkoutLine = z.strictObject({ productId: id, quantityMilli, discount: discountSchema.optional() });
+const checkoutLine = z.strictObject({ productId: id, quantityMilli: lineQuantityMilli, discount: discountSchema.optional() });
+const cartLines = z.array(checkoutLine).max(MAX_CART_LINES);
+
 const checkoutTender = z.strictObject({ method: tenderMethodSchema, amountMinor: positiveMinor, paymentId: id.optional() });
 const ok = z.object({ ok: z.literal(true) });
 
@@ -197,7 +205,7 @@ export const BRIDGE_METHODS = {
 
   /** The cart priced again by core from its catalogue; mobile-money tenders carry a succeeded paymentId. */
   'checkout.complete': method(
-    z.strictObject({ lines: z.array(checkoutLine).min(1).max(500), cartDiscount: discountSchema.optional(), tenders: z.array(checkoutTender).min(1).max(10), customerId: id.optional() }),
+    z.strictObject({ lines: cartLines.min(1), cartDiscount: discountSchema.optional(), tenders: z.array(checkoutTender).min(1).max(10), customerId: id.optional() }),
     saleSchema,
     sell,
   ),

@@ -187,6 +187,31 @@ describe('core: bridge calls', () => {
     });
   });
 
+  it('refuses at checkout the carts the shared rules refuse (fractions of a piece, a line or a total past the ceiling), and writes nothing', async () => {
+    await seed(cloud.url);
+    const db = await openTillDatabase(tillDirectory(directory, 'dev-1'));
+    await db.collections.products!.bulkInsert([
+      { ...testProduct('sucre', 'Sucre en poudre au kilo', '2240000000091', 12_000), unit: 'kg' },
+      testProduct('groupe', 'Groupe électrogène industriel', '2240000000107', 600_000_000_000),
+    ]);
+    await db.close();
+    core = await start(cloud.url);
+    await core.call('auth.signIn', { email: 'employe@demo.local', password: 'Demo123!' });
+    const before = await counts();
+    const sell = (lines: Array<{ productId: string; quantityMilli: number }>) => core.call('checkout.complete', { lines, tenders: [{ method: 'cash', amountMinor: 1_000_000_000_000 }] });
+
+    expect(await sell([{ productId: 'riz', quantityMilli: 2_500 }])).toMatchObject({ ok: false, error: { code: 'QUANTITY_NOT_WHOLE' } });
+    expect(await sell([{ productId: 'riz', quantityMilli: 999_999_999_999_000 }])).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
+    expect(await sell([{ productId: 'riz', quantityMilli: 9_999_001 }])).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
+    expect(await sell([{ productId: 'groupe', quantityMilli: 2_000 }])).toEqual({
+      ok: false, error: { code: 'CART_TOTAL_TOO_LARGE', message: 'Montant de la vente trop élevé : vérifiez les quantités et les prix.' },
+    });
+    expect(await counts()).toEqual(before);
+    // Weighed goods go to the gram, and the largest line allowed sells.
+    expect(await core.call('checkout.complete', { lines: [{ productId: 'sucre', quantityMilli: 250 }], tenders: [{ method: 'cash', amountMinor: 3_000 }] })).toMatchObject({ ok: true, output: { totalMinor: 3_000 } });
+    expect(await sell([{ productId: 'riz', quantityMilli: 9_999_000 }])).toMatchObject({ ok: true, output: { totalMinor: 549_945_000 } });
+  });
+
   it('refuses hostile text and deep payloads in every call with VALIDATION_FAILED, never a crash, and stores none of it', async () => {
     await seed(cloud.url);
     core = await start(cloud.url);
