@@ -35,6 +35,8 @@ describe('checkBridgeInput: the text rule and the contract, for every bridge cal
     expect(checkBridgeInput('returns.create', { saleId: ' s1 ', lines: [{ productId: 'riz', quantityMilli: 1000 }], refundMethod: 'cash', reason: '  abîmé  ' }, 'fr')).toMatchObject({ ok: true, input: { saleId: 's1', reason: 'abîmé' } });
     expect(checkBridgeInput('cash.move', { type: 'cash_in', amountMinor: 5, reason: 'x'.repeat(301) }, 'fr')).toMatchObject({ ok: false, issues: [{ path: 'input.reason' }] });
     expect(checkBridgeInput('customers.create', { name: '   ', phone: '622112233' }, 'fr')).toMatchObject({ ok: false, issues: [{ path: 'input.name' }] });
+    expect(checkBridgeInput('cart.save', { lines: [], customer: { id: 'c1', name: ' Awa ', phone: '622112233' } }, 'fr')).toMatchObject({ ok: true, input: { customer: { name: 'Awa' } } });
+    expect(checkBridgeInput('cart.save', { lines: [{ productId: 'riz', quantityMilli: 999_999_999_999_000 }] }, 'fr')).toMatchObject({ ok: false, issues: [{ path: 'input.lines.0.quantityMilli' }] });
   });
 
   it('bounds cart quantities and lengths as shared/cart does, and answers at most 20 issues', () => {

@@ -166,6 +166,23 @@ export const customerSchema = z.object({ id, name: z.string(), phone: z.string()
 const checkoutLine = z.strictObject({ productId: id, quantityMilli: lineQuantityMilli, discount: discountSchema.optional() });
 const cartLines = z.array(checkoutLine).max(MAX_CART_LINES);
 
+/**
+ * The cart in progress at the counter, kept by core so a reload or a crash of the window does not
+ * lose the customer's basket. Saved as the lines checkout takes; read back with each product as
+ * the catalogue has it now (what checkout will charge).
+ */
+export const openCartInputSchema = z.strictObject({
+  lines: cartLines,
+  cartDiscount: discountSchema.optional(),
+  customer: z.strictObject({ id, name: text({ max: 120 }), phone: text({ max: 30 }) }).optional(),
+});
+export const openCartSchema = z.object({
+  lines: z.array(z.object({ product: productSchema, quantityMilli: z.number().int(), discount: discountSchema.optional() })),
+  cartDiscount: discountSchema.optional(),
+  customer: customerSchema.optional(),
+  updatedAt: isoDate.nullable(),
+});
+export type OpenCart = z.output<typeof openCartSchema>;
 const checkoutTender = z.strictObject({ method: tenderMethodSchema, amountMinor: positiveMinor, paymentId: id.optional() });
 const ok = z.object({ ok: z.literal(true) });
 
@@ -209,6 +226,10 @@ export const BRIDGE_METHODS = {
     saleSchema,
     sell,
   ),
+  /** The counter's cart in progress; an empty cart when none is kept. */
+  'cart.get': method(noInput, openCartSchema, sell),
+  /** Keeps the cart in progress (the whole cart each time); refused like checkout would refuse it. */
+  'cart.save': method(openCartInputSchema, z.object({ updatedAt: isoDate }), sell),
   /** Starts a mobile-money payment through the cloud; MOBILE_MONEY_OFFLINE when it cannot be reached. */
   'payments.mobileStart': method(
     z.strictObject({
