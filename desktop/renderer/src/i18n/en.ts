@@ -76,6 +76,7 @@ export const uiEn: UiCatalogue = {
     cancelPaid: 'Careful: a confirmed mobile payment belongs to this cart. Cancelling the sale does not refund it.',
     cancelYes: 'Yes, cancel the sale',
     cancelNo: 'No, go on',
+    notKept: 'Cart not set aside in the till: {{reason}}',
   },
   discount: {
     title: 'Discount',

@@ -74,6 +74,7 @@ export const uiFr = {
     cancelPaid: 'Attention : un paiement mobile confirmé est attaché à ce panier. Annuler la vente ne le rembourse pas.',
     cancelYes: 'Oui, annuler la vente',
     cancelNo: 'Non, continuer',
+    notKept: 'Panier non mis de côté dans la caisse : {{reason}}',
   },
   discount: {
     title: 'Remise',

@@ -3,7 +3,7 @@ import type { BridgeProduct } from '../../../../bridge/contract.js';
 import { fr } from '../../../../../shared/i18n/fr.js';
 import { translate } from '../../../../../shared/i18n/index.js';
 import {
-  addProduct, capExceeded, checkoutLines, emptyCart, problemText, removeLine, setCartDiscount, setLineDiscount, setQuantity, stepOf, totalsOf,
+  addProduct, capExceeded, checkoutLines, emptyCart, problemText, removeLine, restoredCart, savedCart, setCartDiscount, setLineDiscount, setQuantity, stepOf, totalsOf,
   type Cart, type CartChange,
 } from './cart-state.js';
 
@@ -78,5 +78,15 @@ describe('the cart on screen', () => {
   it('sends core the lines with their own discounts only', () => {
     const cart = setLineDiscount(made(addProduct(emptyCart, rice)), 0, { kind: 'amount', amount: 1_000 });
     expect(checkoutLines(setCartDiscount(cart, { kind: 'percent', rate: 500 }))).toEqual([{ productId: '1', quantityMilli: 1000, discount: { kind: 'amount', amount: 1_000 } }]);
+  });
+
+  it('gives core the cart to keep and takes it back as it was', () => {
+    const cart = { ...setCartDiscount(made(addProduct(made(addProduct(emptyCart, rice)), sugar, 750)), { kind: 'percent', rate: 500 }), customer: { id: 'c1', name: 'Awa', phone: '224622112233' } };
+    const kept = savedCart(cart);
+    expect(kept).toEqual({ lines: [{ productId: '1', quantityMilli: 1000 }, { productId: '3', quantityMilli: 750 }], cartDiscount: { kind: 'percent', rate: 500 }, customer: cart.customer });
+    const back = restoredCart({ lines: [{ product: rice, quantityMilli: 1000 }, { product: sugar, quantityMilli: 750 }], cartDiscount: kept.cartDiscount, customer: cart.customer, updatedAt: '2026-11-25T10:00:00Z' });
+    expect(totalsOf(back)).toEqual(totalsOf(cart));
+    expect(back.customer).toEqual(cart.customer);
+    expect(savedCart(emptyCart)).toEqual({ lines: [] });
   });
 });

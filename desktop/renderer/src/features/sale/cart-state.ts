@@ -4,7 +4,7 @@
  * Every change is checked against shared/cart's bounds before it is made: a refused change
  * leaves the cart as it was and says why (core refuses the same carts, this is the early word).
  */
-import type { BridgeProduct } from '../../../../bridge/contract.js';
+import type { BridgeInput, BridgeProduct, OpenCart } from '../../../../bridge/contract.js';
 import { cartProblem, ONE_UNIT_MILLI, priceCart, quantityProblem, type CartLineInput, type CartProblem, type CartTotals } from '../../../../../shared/cart.js';
 import type { Discount } from '../../../../../shared/money.js';
 import { DISCOUNT_CAPS, type Role } from '../../../../../shared/rbac.js';
@@ -96,4 +96,22 @@ export function capExceeded(cart: Cart, role: Role): number | null {
 /** What checkout.complete takes for the lines. */
 export function checkoutLines(cart: Cart) {
   return cart.lines.map((l) => ({ productId: l.product.id, quantityMilli: l.quantityMilli, ...(l.discount ? { discount: l.discount } : {}) }));
+}
+
+/** What core keeps of the cart in progress (cart.save). */
+export function savedCart(cart: Cart): BridgeInput<'cart.save'> {
+  return {
+    lines: checkoutLines(cart),
+    ...(cart.cartDiscount ? { cartDiscount: cart.cartDiscount } : {}),
+    ...(cart.customer ? { customer: cart.customer } : {}),
+  };
+}
+
+/** The cart core kept (cart.get), back on screen. */
+export function restoredCart(kept: OpenCart): Cart {
+  return {
+    lines: kept.lines.map((l) => ({ key: nextKey(), product: l.product, quantityMilli: l.quantityMilli, ...(l.discount ? { discount: l.discount } : {}) })),
+    ...(kept.cartDiscount ? { cartDiscount: kept.cartDiscount } : {}),
+    ...(kept.customer ? { customer: kept.customer } : {}),
+  };
 }
