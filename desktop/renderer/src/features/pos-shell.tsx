@@ -4,6 +4,7 @@ import type { SessionUser } from '../../../bridge/contract.js';
 import { can } from '../../../../shared/rbac.js';
 import { errorText, useBridge } from '../bridge.js';
 import { ErrorBox } from '../components/dialog.js';
+import { ErrorBoundary, ScreenFailure } from '../components/error-boundary.js';
 import { CashScreen } from './cash/cash-screen.js';
 import { HistoryScreen } from './history/history-screen.js';
 import { ReturnsScreen } from './returns/returns-screen.js';
@@ -109,11 +110,14 @@ export function PosShell({ user }: { user: SessionUser }) {
         ))}
       </nav>
       <ErrorBox message={cartIssue} testId="cart-issue" />
-      {screen === 'sale' && (cart ? <SaleScreen user={user} cart={cart} setCart={setCart} /> : <p className="page" data-testid="cart-loading">{t('ui.common.loading')}</p>)}
-      {screen === 'history' && <HistoryScreen />}
-      {screen === 'returns' && <ReturnsScreen />}
-      {screen === 'cash' && <CashScreen user={user} />}
-      {screen === 'stock' && showStock && <StockScreen user={user} />}
+      {/* One boundary per screen: a failing screen shows a way back, the cart above it stays. */}
+      <ErrorBoundary key={screen} fallback={(reset) => <ScreenFailure onBack={() => (screen === 'sale' ? reset() : setScreen('sale'))} />}>
+        {screen === 'sale' && (cart ? <SaleScreen user={user} cart={cart} setCart={setCart} /> : <p className="page" data-testid="cart-loading">{t('ui.common.loading')}</p>)}
+        {screen === 'history' && <HistoryScreen />}
+        {screen === 'returns' && <ReturnsScreen />}
+        {screen === 'cash' && <CashScreen user={user} />}
+        {screen === 'stock' && showStock && <StockScreen user={user} />}
+      </ErrorBoundary>
     </div>
   );
 }
