@@ -4,8 +4,10 @@
  * calls against this one file; the renderer gets its types from it. Change it additively only.
  */
 import { z } from 'zod';
+import { MAX_CART_LINES, MAX_LINE_QUANTITY_MILLI } from '../../shared/cart.js';
 import { LOCALES } from '../../shared/i18n/index.js';
 import { ROLES, type Action, type Module } from '../../shared/rbac.js';
+import { text } from '../../shared/validation.js';
 
 /** `public`: anyone at the till (enrol, sign in); `signed-in`: any signed-in user; else a right of shared/rbac. */
 export type Right = 'public' | 'signed-in' | { module: Module; action: Action };
@@ -17,12 +19,17 @@ const method = <I extends Schema, O extends Schema>(input: I, output: O, right: 
 // ---------------------------------------------------------------------------------------------
 // Building blocks
 // ---------------------------------------------------------------------------------------------
-const id = z.string().trim().min(1).max(64);
+const id = text({ min: 1, max: 64 });
 /** Integer minor units of the currency (GNF has none): never a float. */
 const minor = z.number().int().min(-1e15).max(1e15);
 const positiveMinor = z.number().int().min(1).max(1e15);
 /** Quantities in thousandths (1 piece = 1000; 0.250 kg = 250). */
 const quantityMilli = z.number().int().min(1).max(1e12);
+/**
+ * A cart line's quantity: at most 9,999 units (shared/cart), before core looks anything up.
+ * Whole pieces and the sale's total need the product: core's cart rules check them next.
+ */
+const lineQuantityMilli = z.number().int().min(1).max(MAX_LINE_QUANTITY_MILLI, { message: `au plus ${MAX_LINE_QUANTITY_MILLI / 1000} unités par ligne` });
 const limit = (max: number) => z.number().int().min(1).max(max);
 const isoDate = z.string().max(40);
 const noInput = z.strictObject({});
@@ -156,7 +163,26 @@ export const stockItemSchema = z.object({
 });
 export const customerSchema = z.object({ id, name: z.string(), phone: z.string() });
 
-const checkoutLine = z.strictObject({ productId: id, quantityMilli, discount: discountSchema.optional() });
+const checkoutLine = z.strictObject({ productId: id, quantityMilli: lineQuantityMilli, discount: discountSchema.optional() });
+const cartLines = z.array(checkoutLine).max(MAX_CART_LINES);
+
+/**
+ * The cart in progress at the counter, kept by core so a reload or a crash of the window does not
+ * lose the customer's basket. Saved as the lines checkout takes; read back with each product as
+ * the catalogue has it now (what checkout will charge).
+ */
+export const openCartInputSchema = z.strictObject({
+  lines: cartLines,
+  cartDiscount: discountSchema.optional(),
+  customer: z.strictObject({ id, name: text({ max: 120 }), phone: text({ max: 30 }) }).optional(),
+});
+export const openCartSchema = z.object({
+  lines: z.array(z.object({ product: productSchema, quantityMilli: z.number().int(), discount: discountSchema.optional() })),
+  cartDiscount: discountSchema.optional(),
+  customer: customerSchema.optional(),
+  updatedAt: isoDate.nullable(),
+});
+export type OpenCart = z.output<typeof openCartSchema>;
 const checkoutTender = z.strictObject({ method: tenderMethodSchema, amountMinor: positiveMinor, paymentId: id.optional() });
 const ok = z.object({ ok: z.literal(true) });
 
@@ -174,13 +200,14 @@ export const BRIDGE_METHODS = {
   'app.setLocale': method(z.strictObject({ locale: localeSchema }), appStateSchema, 'public'),
   /** First start: exchange the one-time code for the till's credential, then sync starts. Refused once enrolled. */
   'device.enrol': method(
-    z.strictObject({ tenant: z.string().trim().min(2).max(40), code: z.string().trim().min(8).max(20), cloudUrl: z.url({ protocol: /^https?$/ }).optional() }),
+    z.strictObject({ tenant: text({ min: 2, max: 40 }), code: text({ min: 8, max: 20 }), cloudUrl: z.url({ protocol: /^https?$/ }).optional() }),
     appStateSchema,
     'public',
   ),
   'sync.status': method(noInput, syncViewSchema, 'public'),
 
-  'auth.signIn': method(z.strictObject({ email: z.string().trim().min(3).max(200), password: z.string().min(1).max(200) }), sessionUserSchema, 'public'),
+  // The password is taken as typed (no trim); the text rule still applies to it, through checkBridgeInput.
+  'auth.signIn': method(z.strictObject({ email: text({ min: 3, max: 200 }), password: z.string().min(1).max(200) }), sessionUserSchema, 'public'),
   /** Staff of this boutique who can switch in with a PIN. */
   'auth.pinUsers': method(noInput, z.array(z.object({ id, name: z.string(), role: roleSchema })), 'public'),
   'auth.signInWithPin': method(z.strictObject({ userId: id, pin: z.string().regex(/^\d{4,6}$/) }), sessionUserSchema, 'public'),
@@ -188,24 +215,28 @@ export const BRIDGE_METHODS = {
   'auth.signOut': method(noInput, ok, 'public'),
 
   /** Search as you type: names starting with the text, accents and case ignored. */
-  'catalog.search': method(z.strictObject({ text: z.string().max(200), limit: limit(100).optional() }), z.array(productSchema), { module: 'products', action: 'read' }),
-  'catalog.byBarcode': method(z.strictObject({ barcode: z.string().trim().min(1).max(32) }), productSchema.nullable(), { module: 'products', action: 'read' }),
+  'catalog.search': method(z.strictObject({ text: text({ max: 200 }), limit: limit(100).optional() }), z.array(productSchema), { module: 'products', action: 'read' }),
+  'catalog.byBarcode': method(z.strictObject({ barcode: text({ min: 1, max: 32 }) }), productSchema.nullable(), { module: 'products', action: 'read' }),
   'catalog.categories': method(noInput, z.array(categorySchema), { module: 'products', action: 'read' }),
   'catalog.byCategory': method(z.strictObject({ categoryId: id, limit: limit(500).optional() }), z.array(productSchema), { module: 'products', action: 'read' }),
 
   /** The cart priced again by core from its catalogue; mobile-money tenders carry a succeeded paymentId. */
   'checkout.complete': method(
-    z.strictObject({ lines: z.array(checkoutLine).min(1).max(500), cartDiscount: discountSchema.optional(), tenders: z.array(checkoutTender).min(1).max(10), customerId: id.optional() }),
+    z.strictObject({ lines: cartLines.min(1), cartDiscount: discountSchema.optional(), tenders: z.array(checkoutTender).min(1).max(10), customerId: id.optional() }),
     saleSchema,
     sell,
   ),
+  /** The counter's cart in progress; an empty cart when none is kept. */
+  'cart.get': method(noInput, openCartSchema, sell),
+  /** Keeps the cart in progress (the whole cart each time); refused like checkout would refuse it. */
+  'cart.save': method(openCartInputSchema, z.object({ updatedAt: isoDate }), sell),
   /** Starts a mobile-money payment through the cloud; MOBILE_MONEY_OFFLINE when it cannot be reached. */
   'payments.mobileStart': method(
     z.strictObject({
       method: mobileMoneyMethodSchema,
       amountMinor: positiveMinor,
       phone: z.string().trim().regex(/^\+?[0-9 ]{8,20}$/).optional(),
-      reference: z.string().max(64).optional(),
+      reference: text({ max: 64 }).optional(),
       /** Same key, same payment: a retried start never charges twice. */
       idempotencyKey: z.string().min(8).max(64).optional(),
     }),
@@ -215,7 +246,7 @@ export const BRIDGE_METHODS = {
   'payments.mobileStatus': method(z.strictObject({ paymentId: id }), paymentStatusSchema, { module: 'payments', action: 'read' }),
 
   'sales.recent': method(z.strictObject({ limit: limit(200).optional(), before: isoDate.optional() }), z.array(saleSchema), sales),
-  'sales.byNumber': method(z.strictObject({ number: z.string().trim().min(1).max(40) }), saleSchema.nullable(), sales),
+  'sales.byNumber': method(z.strictObject({ number: text({ min: 1, max: 40 }) }), saleSchema.nullable(), sales),
   'receipts.sale': method(z.strictObject({ saleId: id, ...documentRequest }), documentSchema, sales),
   'receipts.return': method(z.strictObject({ returnId: id, ...documentRequest }), documentSchema, sales),
 
@@ -225,7 +256,7 @@ export const BRIDGE_METHODS = {
       saleId: id,
       lines: z.array(z.strictObject({ productId: id, quantityMilli })).min(1).max(500),
       refundMethod: tenderMethodSchema,
-      reason: z.string().trim().max(300),
+      reason: text({ max: 300 }),
     }),
     returnSchema,
     sell,
@@ -233,20 +264,20 @@ export const BRIDGE_METHODS = {
 
   'cash.current': method(noInput, cashSessionSchema.nullable(), sales),
   'cash.open': method(z.strictObject({ floatMinor: z.number().int().min(0).max(1e15) }), cashSessionSchema, drawer),
-  'cash.move': method(z.strictObject({ type: z.enum(['cash_in', 'cash_out']), amountMinor: positiveMinor, reason: z.string().trim().max(300) }), cashSessionSchema, drawer),
+  'cash.move': method(z.strictObject({ type: z.enum(['cash_in', 'cash_out']), amountMinor: positiveMinor, reason: text({ max: 300 }) }), cashSessionSchema, drawer),
   /** Counted amount per tender method; answers the Z report. */
   'cash.close': method(z.strictObject({ counted: z.partialRecord(tenderMethodSchema, z.number().int().min(0).max(1e15)) }), zReportSchema, drawer),
   'cash.zReport': method(z.strictObject({ sessionId: id }), zReportSchema, reports),
   'cash.zReportDocument': method(z.strictObject({ sessionId: id, ...documentRequest }), documentSchema, reports),
   'cash.history': method(z.strictObject({ limit: limit(100).optional() }), z.array(zReportSchema), reports),
 
-  'stock.list': method(z.strictObject({ search: z.string().max(200).optional(), lowOnly: z.boolean().optional(), limit: limit(500).optional() }), z.array(stockItemSchema), { module: 'stock', action: 'read' }),
+  'stock.list': method(z.strictObject({ search: text({ max: 200 }).optional(), lowOnly: z.boolean().optional(), limit: limit(500).optional() }), z.array(stockItemSchema), { module: 'stock', action: 'read' }),
   'stock.low': method(z.strictObject({ limit: limit(500).optional() }), z.array(stockItemSchema), { module: 'stock', action: 'read' }),
   /** dg and pdg only; the reason is mandatory. */
-  'stock.adjust': method(z.strictObject({ productId: id, deltaMilli: z.number().int().min(-1e12).max(1e12).refine((n) => n !== 0), reason: z.string().trim().max(300) }), stockItemSchema, { module: 'stock', action: 'write' }),
+  'stock.adjust': method(z.strictObject({ productId: id, deltaMilli: z.number().int().min(-1e12).max(1e12).refine((n) => n !== 0), reason: text({ max: 300 }) }), stockItemSchema, { module: 'stock', action: 'write' }),
 
-  'customers.search': method(z.strictObject({ query: z.string().max(120), limit: limit(50).optional() }), z.array(customerSchema), { module: 'customers', action: 'read' }),
-  'customers.create': method(z.strictObject({ name: z.string().trim().min(1).max(120), phone: z.string().trim().max(30) }), customerSchema, { module: 'customers', action: 'write' }),
+  'customers.search': method(z.strictObject({ query: text({ max: 120 }), limit: limit(50).optional() }), z.array(customerSchema), { module: 'customers', action: 'read' }),
+  'customers.create': method(z.strictObject({ name: text({ min: 1, max: 120 }), phone: text({ max: 30 }) }), customerSchema, { module: 'customers', action: 'write' }),
 
   /** Electron prints the window through the system printer; elsewhere `handled: false` and the page calls window.print(). */
   'shell.print': method(z.strictObject({ silent: z.boolean().optional() }), z.object({ handled: z.boolean() }), 'signed-in'),
@@ -255,7 +286,7 @@ export const BRIDGE_METHODS = {
    * page printed to PDF); elsewhere `saved: false` and the page downloads the document's `downloadUrl`.
    */
   'shell.savePdf': method(
-    z.strictObject({ fileName: z.string().trim().min(1).max(120).regex(/^[^/\\]+$/), pdfBase64: z.string().max(20_000_000).optional() }),
+    z.strictObject({ fileName: text({ min: 1, max: 120 }).regex(/^[^/\\]+$/), pdfBase64: z.string().max(20_000_000).optional() }),
     z.object({ saved: z.boolean() }),
     'signed-in',
   ),

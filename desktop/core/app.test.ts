@@ -187,6 +187,102 @@ describe('core: bridge calls', () => {
     });
   });
 
+  it('keeps the counter’s cart in core: read back with today’s products after a restart, refused beyond the cart bounds, emptied by the sale', async () => {
+    await seed(cloud.url);
+    core = await start(cloud.url);
+    expect(await core.call('cart.get', {})).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } });
+    await core.call('auth.signIn', { email: 'employe@demo.local', password: 'Demo123!' });
+    expect(await core.call('cart.get', {})).toEqual({ ok: true, output: { lines: [], updatedAt: null } });
+
+    const basket = {
+      lines: [{ productId: 'riz', quantityMilli: 2000, discount: { kind: 'percent', rate: 500 } }, { productId: 'eau', quantityMilli: 3000 }],
+      cartDiscount: { kind: 'amount', amount: 1_000 },
+      customer: { id: 'c1', name: 'Mariama Bah', phone: '224622112233' },
+    };
+    expect(await core.call('cart.save', basket)).toMatchObject({ ok: true, output: { updatedAt: expect.any(String) } });
+
+    // 999999999999 typed as a quantity: refused by the contract, the kept cart does not move.
+    const absurd = await core.call('cart.save', { lines: [{ productId: 'riz', quantityMilli: 999_999_999_999_000 }] });
+    expect(absurd).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED', details: [{ path: 'input.lines.0.quantityMilli' }] } });
+    // Half a sack of rice sold by the piece, or a product the till does not sell: core's cart rules.
+    expect(await core.call('cart.save', { lines: [{ productId: 'riz', quantityMilli: 1_500 }] })).toEqual({
+      ok: false, error: { code: 'QUANTITY_NOT_WHOLE', message: '« Riz parfumé 5 kg » se vend à la pièce : saisissez un nombre entier.', details: { name: 'Riz parfumé 5 kg' } },
+    });
+    expect(await core.call('cart.save', { lines: [{ productId: 'inconnu', quantityMilli: 1_000 }] })).toMatchObject({ ok: false, error: { code: 'PRODUCT_NOT_FOUND' } });
+
+    // The till restarts (a crash, a power cut): the basket comes back, with the catalogue's price of today.
+    await core.close();
+    const db = await openTillDatabase(tillDirectory(directory, 'dev-1'));
+    await (await db.collections.products!.findOne('eau').exec())!.incrementalPatch({ priceMinor: 6_500 });
+    await db.close();
+    core = await start(cloud.url);
+    await core.call('auth.signIn', { email: 'employe@demo.local', password: 'Demo123!' });
+    const back = await core.call('cart.get', {});
+    expect(back).toMatchObject({
+      ok: true,
+      output: {
+        lines: [
+          { product: { id: 'riz', name: 'Riz parfumé 5 kg', unit: 'piece', priceMinor: 55_000 }, quantityMilli: 2000, discount: { kind: 'percent', rate: 500 } },
+          { product: { id: 'eau', priceMinor: 6_500 }, quantityMilli: 3000 },
+        ],
+        cartDiscount: { kind: 'amount', amount: 1_000 },
+        customer: { id: 'c1', name: 'Mariama Bah', phone: '224622112233' },
+        updatedAt: expect.any(String),
+      },
+    });
+
+    const sale = await core.call('checkout.complete', { lines: basket.lines, cartDiscount: basket.cartDiscount, tenders: [{ method: 'cash', amountMinor: 200_000 }] });
+    expect(sale).toMatchObject({ ok: true });
+    expect(await core.call('cart.get', {})).toEqual({ ok: true, output: { lines: [], updatedAt: null } });
+  });
+
+  it('refuses at checkout the carts the shared rules refuse (fractions of a piece, a line or a total past the ceiling), and writes nothing', async () => {
+    await seed(cloud.url);
+    const db = await openTillDatabase(tillDirectory(directory, 'dev-1'));
+    await db.collections.products!.bulkInsert([
+      { ...testProduct('sucre', 'Sucre en poudre au kilo', '2240000000091', 12_000), unit: 'kg' },
+      testProduct('groupe', 'Groupe électrogène industriel', '2240000000107', 600_000_000_000),
+    ]);
+    await db.close();
+    core = await start(cloud.url);
+    await core.call('auth.signIn', { email: 'employe@demo.local', password: 'Demo123!' });
+    const before = await counts();
+    const sell = (lines: Array<{ productId: string; quantityMilli: number }>) => core.call('checkout.complete', { lines, tenders: [{ method: 'cash', amountMinor: 1_000_000_000_000 }] });
+
+    expect(await sell([{ productId: 'riz', quantityMilli: 2_500 }])).toMatchObject({ ok: false, error: { code: 'QUANTITY_NOT_WHOLE' } });
+    expect(await sell([{ productId: 'riz', quantityMilli: 999_999_999_999_000 }])).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
+    expect(await sell([{ productId: 'riz', quantityMilli: 9_999_001 }])).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
+    expect(await sell([{ productId: 'groupe', quantityMilli: 2_000 }])).toEqual({
+      ok: false, error: { code: 'CART_TOTAL_TOO_LARGE', message: 'Montant de la vente trop élevé : vérifiez les quantités et les prix.' },
+    });
+    expect(await counts()).toEqual(before);
+    // Weighed goods go to the gram, and the largest line allowed sells.
+    expect(await core.call('checkout.complete', { lines: [{ productId: 'sucre', quantityMilli: 250 }], tenders: [{ method: 'cash', amountMinor: 3_000 }] })).toMatchObject({ ok: true, output: { totalMinor: 3_000 } });
+    expect(await sell([{ productId: 'riz', quantityMilli: 9_999_000 }])).toMatchObject({ ok: true, output: { totalMinor: 549_945_000 } });
+  });
+
+  it('refuses hostile text and deep payloads in every call with VALIDATION_FAILED, never a crash, and stores none of it', async () => {
+    await seed(cloud.url);
+    core = await start(cloud.url);
+    await core.call('auth.signIn', { email: 'dg@demo.local', password: 'Demo123!' });
+    let deep: unknown = 'x';
+    for (let i = 0; i < 200_000; i++) deep = [deep];
+    const refused = [
+      await core.call('customers.create', { name: 'Awa\u0000Bah', phone: '622112233' }),
+      await core.call('customers.create', { name: 'Awa \ud83d', phone: '622112233' }),
+      await core.call('catalog.search', { text: '\udfff' }),
+      await core.call('stock.adjust', { productId: 'riz', deltaMilli: 1000, reason: 'inventaire\u0000' }),
+      await core.call('cart.save', { lines: [{ productId: 'riz', quantityMilli: 1000 }], customer: { id: 'c1', name: 'x\ud800', phone: '1' } }),
+      await core.call('cart.save', deep),
+      await core.call('app.setLocale', { locale: 'fr', nested: deep }),
+      await core.call('auth.signIn', { email: 'dg@demo.local', password: 'Demo123!\u0000' }),
+    ];
+    for (const result of refused) expect(result).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED', message: 'Données invalides : vérifiez les champs signalés.', details: [{ path: expect.any(String), message: expect.any(String) }] } });
+    expect(await core.call('customers.search', { query: 'Awa' })).toEqual({ ok: true, output: [] });
+    expect(core.state().user).toMatchObject({ id: 'u-dg' });
+    expect(logs.filter((line) => line.includes('bridge call failed'))).toEqual([]);
+  });
+
   it('enrols a new till with the one-time code, keeps the credential private, and remembers it after a restart', async () => {
     core = await start(cloud.url);
     expect(core.state()).toEqual({ enrolled: false, till: null, user: null, locale: 'fr' });

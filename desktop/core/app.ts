@@ -13,6 +13,8 @@ import {
   type BridgeEventPayload,
   type SessionUser,
 } from '../bridge/contract.js';
+import { checkBridgeInput } from '../bridge/check-input.js';
+import { bridgeErrorBody } from '../bridge/errors.js';
 import type { BridgeResult } from '../bridge/wire.js';
 import { DEFAULT_LOCALE, type Locale } from '../../shared/i18n/index.js';
 import { can } from '../../shared/rbac.js';
@@ -235,7 +237,9 @@ export async function startCore(options: StartCoreOptions): Promise<Core> {
         if (!user) throw new CoreError('UNAUTHENTICATED');
         if (right !== 'signed-in' && !can(user.role, right.module, right.action)) throw new CoreError('FORBIDDEN');
       }
-      const input = definition.input.parse(rawInput ?? {});
+      const given = checkBridgeInput(method, rawInput, locale);
+      if (!given.ok) return { ok: false, error: bridgeErrorBody(locale, 'VALIDATION_FAILED', given.issues) };
+      const input = given.input;
       const handler = handlers[method] as (input: unknown) => Promise<unknown>;
       const output = await handler(input);
       const checked = definition.output.safeParse(output);

@@ -180,6 +180,14 @@ describe('Electron main', () => {
     expect(await call(fromPage, 'fs.readFile', {})).toMatchObject({ ok: false, error: { code: 'BRIDGE_METHOD_UNKNOWN' } });
     expect(await call(fromPage, 'auth.signIn', { email: 'x' })).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED', details: expect.any(Array) } });
     expect(await call(fromPage, 'checkout.complete', { lines: [], tenders: [] })).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } });
+    // Hostile text or an absurdly deep value: the standard refusal with the field, and core never sees it.
+    let deep: unknown = 'x';
+    for (let i = 0; i < 100_000; i++) deep = { a: deep };
+    const invalid = { ok: false, error: { code: 'VALIDATION_FAILED', message: 'Données invalides : vérifiez les champs signalés.' } };
+    expect(await call(fromPage, 'auth.signIn', { email: 'e@demo.local\u0000', password: 'Demo123!' })).toMatchObject({ ...invalid, error: { ...invalid.error, details: [{ path: 'input.email' }] } });
+    expect(await call(fromPage, 'auth.signIn', { email: 'e@demo.local', password: '\ud800' })).toMatchObject({ ...invalid, error: { ...invalid.error, details: [{ path: 'input.password' }] } });
+    expect(await call(fromPage, 'app.setLocale', { locale: 'fr', deep })).toMatchObject({ ...invalid, error: { ...invalid.error, details: [{ message: 'valeur trop profondément imbriquée' }] } });
+    expect(await call(fromPage, 'device.enrol', JSON.parse('{"__proto__":{"polluted":1},"tenant":"demo","code":"ABCD-EFGH-1234"}'))).toMatchObject(invalid);
     // A frame from elsewhere, or another webContents, is not the till's page.
     expect(await call({ sender: win.webContents, senderFrame: { url: 'https://evil.example/' } } as unknown as Electron.IpcMainInvokeEvent, 'app.state', {})).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     expect(await call({ sender: {}, senderFrame: { url: 'app://pos/' } } as unknown as Electron.IpcMainInvokeEvent, 'app.state', {})).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });

@@ -9,6 +9,7 @@ import { join, normalize, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as Electron from 'electron';
 import { BRIDGE_METHODS, isBridgeMethod, type AppState, type BridgeMethod, type SessionUser } from '../bridge/contract.js';
+import { checkBridgeInput } from '../bridge/check-input.js';
 import { CORE_EXEC_ARGV } from '../bridge/core-process.js';
 import { bridgeErrorBody, type BridgeErrorBody } from '../bridge/errors.js';
 import type { BridgeRequest, BridgeResult } from '../bridge/wire.js';
@@ -182,13 +183,11 @@ export function startShell(electron: ElectronModule, options: ShellOptions): She
       if (!user) return refuse('UNAUTHENTICATED');
       if (right !== 'signed-in' && !can(user.role, right.module, right.action)) return refuse('FORBIDDEN');
     }
-    const parsed = definition.input.safeParse(input ?? {});
-    if (!parsed.success) {
-      return refuse('VALIDATION_FAILED', parsed.error.issues.map((issue) => ({ path: ['input', ...issue.path.map(String)].join('.'), message: issue.message })));
-    }
+    const checked = checkBridgeInput(method, input, locale);
+    if (!checked.ok) return refuse('VALIDATION_FAILED', checked.issues);
     if (method === 'shell.print' || method === 'shell.savePdf') {
       try {
-        return await shellCall(method, parsed.data as Record<string, unknown>);
+        return await shellCall(method, checked.input as Record<string, unknown>);
       } catch {
         return refuse('INTERNAL');
       }

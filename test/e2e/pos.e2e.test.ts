@@ -3,6 +3,8 @@
  * enrol, sign in, scan, discount (refused above the cap), split tender, receipt; then a cloud
  * outage with 20 sales and a return, the till killed and restarted, the cloud back: every sale
  * and the return reach the cloud exactly once; then a cash session closed with its Z report.
+ * Between them, the hardening of the counter: an absurd quantity refused with words, the cart
+ * kept through a reload, a failing screen with a way back.
  * Screenshots land in test/e2e/screenshots/.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -19,6 +21,8 @@ import { DEMO_USERS, startTestApi, type TestApi } from '../../cloud/api/test-sup
 import { startPaymentSimulators, type PaymentSimulators } from '../../cloud/payments/simulators/index.js';
 import { priceCart } from '../../shared/cart.js';
 import { fr } from '../../shared/i18n/fr.js';
+import { translate } from '../../shared/i18n/index.js';
+import { uiFr } from '../../desktop/renderer/src/i18n/fr.js';
 import { formatMoney } from '../../shared/money.js';
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -280,6 +284,85 @@ describe.skipIf(!existsSync(CHROMIUM))('the till in Chromium, through the host, 
     await byTestId('nav-sale').click();
     await expect.poll(focused).toBe('scan-input');
     await expect.poll(async () => Number(await byTestId('sync-waiting').getAttribute('data-count')), WAIT).toBe(0);
+  });
+
+  it('refuses a quantity of 999999999999 with a clear message, keeps the cart through a reload of the page, and shows a way back from a failing screen', { timeout: 180_000 }, async () => {
+    // The counter's usual screen: a 1366×768 laptop.
+    await page.setViewportSize({ width: 1366, height: 768 });
+    await byTestId('sale-screen').waitFor();
+    await expect(page.getByTestId('cart-line').count()).resolves.toBe(0);
+    await scan(a);
+    await scan(b);
+    await scan(b, '2');
+    const lines = () => page.getByTestId('cart-line').evaluateAll((rows) => rows.map((row) => `${row.getAttribute('data-barcode')}×${row.querySelector('[data-testid=qty-value]')?.textContent}`));
+    const basket = [`${a.barcode}×1`, `${b.barcode}×2`];
+    expect(await lines()).toEqual(basket);
+    const total = await byTestId('grand-total').textContent();
+    expect(total).toBe(gnf(a.priceMinor + 2 * b.priceMinor));
+
+    // The cashier types 999999999999 as the quantity of the first line.
+    const tooLarge = (name: string) => translate('fr', 'errors.QUANTITY_TOO_LARGE', { name, max: 9_999 });
+    await page.locator(`[data-testid=cart-line][data-barcode="${a.barcode}"] [data-testid=qty-value]`).click();
+    await byTestId('qty-input').fill('999999999999');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => byTestId('sale-error').textContent(), WAIT).toBe(tooLarge(a.name));
+    expect(await byTestId('sale-error').textContent()).toContain('9\u202f999 au plus par ligne');
+    expect(await lines()).toEqual(basket);
+    expect(await byTestId('grand-total').textContent()).toBe(total);
+    await expect.poll(focused).toBe('scan-input');
+    await page.screenshot({ path: join(SCREENSHOTS, 'quantity-refused.png') });
+
+    // The same at the scan field ("quantity*code"), and half a piece.
+    await page.keyboard.type(`999999999999*${b.barcode}`);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => byTestId('sale-error').textContent(), WAIT).toBe(tooLarge(b.name));
+    await page.keyboard.type(`0,5*${c.barcode}`);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => byTestId('sale-error').textContent(), WAIT).toBe(translate('fr', 'errors.QUANTITY_NOT_WHOLE', { name: c.name }));
+    expect(await lines()).toEqual(basket);
+    expect(await byTestId('grand-total').textContent()).toBe(total);
+
+    // The page is reloaded (a crash of the window, F5): core gives the basket back.
+    await page.reload();
+    await byTestId('sale-screen').waitFor();
+    await expect.poll(lines, WAIT).toEqual(basket);
+    expect(await byTestId('grand-total').textContent()).toBe(total);
+    await expect.poll(focused).toBe('scan-input');
+    await page.screenshot({ path: join(SCREENSHOTS, 'cart-after-reload.png') });
+
+    // A screen that fails (here the history, fed a broken answer) shows words and a way back; the cart stays.
+    const second = await browser.newPage({ viewport: { width: 1366, height: 768 }, locale: 'fr-FR', timezoneId: 'Africa/Conakry' });
+    await second.routeWebSocket(/\/bridge\?token=/, (ws) => {
+      const server = ws.connectToServer();
+      ws.onMessage((message) => {
+        const request = JSON.parse(String(message)) as { id: number; method: string };
+        if (request.method === 'sales.recent') ws.send(JSON.stringify({ id: request.id, ok: true, output: [{ id: 'broken' }] }));
+        else server.send(message);
+      });
+    });
+    await second.goto(till!.openUrl);
+    await second.getByTestId('sale-screen').waitFor();
+    await expect.poll(() => second.getByTestId('cart-line').count(), WAIT).toBe(2);
+    await second.getByTestId('nav-history').click();
+    await second.getByTestId('screen-error').waitFor();
+    expect(await second.getByTestId('screen-error').textContent()).toContain(uiFr.failure.screenTitle);
+    expect(await second.getByTestId('screen-error').textContent()).toContain(uiFr.failure.cartKept);
+    // The tabs and the top bar are still there.
+    await second.getByTestId('nav-sale').waitFor();
+    await second.screenshot({ path: join(SCREENSHOTS, 'screen-error.png') });
+    await second.getByTestId('screen-error-back').click();
+    await second.getByTestId('sale-screen').waitFor();
+    expect(await second.getByTestId('grand-total').textContent()).toBe(total);
+    await second.close();
+
+    // The sale is called off: the next tests start from an empty cart, and so would a reload.
+    await page.keyboard.press('Escape');
+    await byTestId('cancel-confirm').click();
+    await expect.poll(() => page.getByTestId('cart-line').count()).toBe(0);
+    await page.reload();
+    await byTestId('sale-screen').waitFor();
+    await expect(page.getByTestId('cart-line').count()).resolves.toBe(0);
+    await page.setViewportSize({ width: 1366, height: 900 });
   });
 
   it('sells 20 times and takes a return with the cloud down, survives a killed till, and delivers each exactly once', { timeout: 300_000 }, async () => {

@@ -8,6 +8,7 @@ import type { createLocalAuth } from '../auth/local-auth.js';
 import { createPinAuth } from '../auth/pin.js';
 import { createCashSessions, type ZReport as CashZReport } from '../pos/cash-sessions.js';
 import { createCustomers } from '../pos/customers.js';
+import { createOpenCart } from '../pos/open-cart.js';
 import { createStock, type StockItem } from '../pos/stock.js';
 import { buildReceipt, buildReturnReceipt, buildZReportDocument, renderHtml, renderPdf, type PrintableDocument, type ShopInfo } from '../pos/receipts.js';
 import { createReturns } from '../pos/returns.js';
@@ -101,7 +102,7 @@ const bridgeStockItem = (item: StockItem): BridgeOutput<'stock.adjust'> => ({
 // queue one after another there, so two cannot both take the last unit.
 const saleServices = new WeakMap<TillRuntime, ReturnType<typeof makeSaleServices>>();
 function makeSaleServices(till: TillRuntime, clock: () => Date) {
-  return { history: createSalesHistory(till.db, till.identity), returns: createReturns(till.db, till.identity, clock) };
+  return { history: createSalesHistory(till.db, till.identity), returns: createReturns(till.db, till.identity, clock), openCart: createOpenCart(till.db, clock) };
 }
 function salesOf(ctx: HandlerContext) {
   const till = ctx.till();
@@ -223,8 +224,12 @@ export function createHandlers(ctx: HandlerContext): Handlers {
         tenders: input.tenders.map((t) => ({ method: t.method, amountMinor: t.amountMinor, ...(t.paymentId ? { paymentId: t.paymentId } : {}) })),
         ...(input.customerId ? { customerId: input.customerId } : {}),
       });
+      // The basket is paid: a reload must not bring it back. The sale is written whatever happens here.
+      await salesOf(ctx).openCart.clear().catch(() => undefined);
       return sale;
     },
+    'cart.get': async () => salesOf(ctx).openCart.get(),
+    'cart.save': async (input) => salesOf(ctx).openCart.save(input),
     'payments.mobileStart': async (input) => ctx.till().mobileMoney.start(input),
     'payments.mobileStatus': async ({ paymentId }) => ctx.till().mobileMoney.status(paymentId),
 

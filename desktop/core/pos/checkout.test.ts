@@ -85,6 +85,10 @@ describe('checkout', () => {
     await refuse({ lines: [], tenders: [] }, 'CART_EMPTY');
     await refuse({ lines: [{ productId: 'old', quantityMilli: 1000 }], tenders: [{ method: 'cash', amountMinor: 1000 }] }, 'PRODUCT_NOT_FOUND');
     await refuse({ lines: [{ productId: 'riz', quantityMilli: 0 }], tenders: [{ method: 'cash', amountMinor: 1000 }] }, 'QUANTITY_INVALID');
+    // The service decides even without the bridge's schema in front: 999999999999 typed, half a sack.
+    await refuse({ lines: [{ productId: 'riz', quantityMilli: 999_999_999_999_000 }], tenders: [{ method: 'cash', amountMinor: 1000 }] }, 'QUANTITY_TOO_LARGE');
+    await refuse({ lines: [{ productId: 'riz', quantityMilli: 1_500 }], tenders: [{ method: 'cash', amountMinor: 100_000 }] }, 'QUANTITY_NOT_WHOLE');
+    await refuse({ lines: Array.from({ length: 501 }, () => ({ productId: 'eau', quantityMilli: 1000 })), tenders: [{ method: 'cash', amountMinor: 1e12 }] }, 'CART_TOO_LARGE');
     await refuse({ lines: [{ productId: 'riz', quantityMilli: 1000 }], cartDiscount: { kind: 'percent', rate: 1500 }, tenders: [{ method: 'cash', amountMinor: 55_000 }] }, 'DISCOUNT_ABOVE_CAP');
     await refuse({ lines: [{ productId: 'riz', quantityMilli: 1000 }], tenders: [{ method: 'cash', amountMinor: 50_000 }] }, 'TENDER_INSUFFICIENT');
     await refuse({ lines: [{ productId: 'riz', quantityMilli: 1000 }], tenders: [{ method: 'orange_money', amountMinor: 60_000 }] }, 'TENDER_INVALID');

@@ -1,6 +1,6 @@
 import type { RxDatabase } from 'rxdb';
 import { v7 as uuidv7 } from 'uuid';
-import { priceCart, type CartLineInput } from '../../../shared/cart.js';
+import { CartLimitError, priceCart, type CartLineInput, type CartTotals } from '../../../shared/cart.js';
 import { formatMoney, type Discount } from '../../../shared/money.js';
 import { DISCOUNT_CAPS, type Role } from '../../../shared/rbac.js';
 import type { Product, Sale, StockMovement, Tender } from '../../../shared/schema/index.js';
@@ -45,10 +45,17 @@ export function createCheckout(db: RxDatabase, till: TillIdentity, clock: () => 
     const lines: CartLineInput[] = request.lines.map((line) => {
       const product = found.get(line.productId)?.toJSON() as Product | undefined;
       if (!product || !product.active) throw new PosError('PRODUCT_NOT_FOUND', { ref: line.productId });
-      if (!Number.isSafeInteger(line.quantityMilli) || line.quantityMilli <= 0) throw new PosError('QUANTITY_INVALID');
       return { product, quantityMilli: line.quantityMilli, ...(line.discount ? { discount: line.discount } : {}) };
     });
-    const totals = priceCart(lines, request.cartDiscount);
+    // shared/cart's bounds (whole pieces, 9,999 a line, the sale's total): the screen checks them
+    // too, but only this check decides.
+    let totals: CartTotals;
+    try {
+      totals = priceCart(lines, request.cartDiscount);
+    } catch (error) {
+      if (error instanceof CartLimitError) throw new PosError(error.code, error.params);
+      throw error;
+    }
     const cap = DISCOUNT_CAPS[cashier.role];
     if (totals.discountRateBp > cap) throw new PosError('DISCOUNT_ABOVE_CAP', { cap: cap / 100 });
 

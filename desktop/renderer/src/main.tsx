@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { I18nextProvider } from 'react-i18next';
 import { App } from './app.js';
 import { BridgeProvider, connectBridge } from './bridge.js';
+import { ErrorBoundary, ScreenFailure } from './components/error-boundary.js';
 import { createI18n } from './i18n/index.js';
 import './styles.css';
 
@@ -15,7 +16,10 @@ root.render(
     <I18nextProvider i18n={i18n}>
       {bridge ? (
         <BridgeProvider bridge={bridge}>
-          <App />
+          {/* Last resort: a failure outside the counter's screens still leaves words and a reload. */}
+          <ErrorBoundary fallback={() => <ScreenFailure whole />}>
+            <App />
+          </ErrorBoundary>
         </BridgeProvider>
       ) : (
         <main className="centered">

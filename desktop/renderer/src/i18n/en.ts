@@ -9,6 +9,14 @@ export const uiEn: UiCatalogue = {
     noBridgeTitle: 'Till not connected',
     noBridge: 'Open the full address printed when the till started (it carries its access key).',
   },
+  failure: {
+    screenTitle: 'This screen ran into a problem',
+    appTitle: 'The till ran into a display problem',
+    cartKept: 'The cart in progress is kept by the till: nothing is lost.',
+    salesKept: 'Recorded sales and the cart in progress are kept by the till.',
+    back: 'Back to the sale',
+    reload: 'Reload the till',
+  },
   common: { loading: 'Loading…', close: 'Close', save: 'Save', working: 'Working…' },
   roles: { super_admin: 'administrator', pdg: 'CEO', dg: 'manager', employee: 'cashier' },
   sync: {
@@ -76,6 +84,7 @@ export const uiEn: UiCatalogue = {
     cancelPaid: 'Careful: a confirmed mobile payment belongs to this cart. Cancelling the sale does not refund it.',
     cancelYes: 'Yes, cancel the sale',
     cancelNo: 'No, go on',
+    notKept: 'Cart not set aside in the till: {{reason}}',
   },
   discount: {
     title: 'Discount',

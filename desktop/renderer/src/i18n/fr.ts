@@ -7,6 +7,14 @@ export const uiFr = {
     noBridgeTitle: 'Caisse non reliée',
     noBridge: 'Ouvrez l’adresse complète affichée au lancement de la caisse (elle contient sa clé d’accès).',
   },
+  failure: {
+    screenTitle: 'Cet écran a rencontré un problème',
+    appTitle: 'La caisse a rencontré un problème d’affichage',
+    cartKept: 'Le panier en cours est conservé par la caisse : rien n’est perdu.',
+    salesKept: 'Les ventes enregistrées et le panier en cours sont conservés par la caisse.',
+    back: 'Revenir à la vente',
+    reload: 'Recharger la caisse',
+  },
   common: { loading: 'Chargement…', close: 'Fermer', save: 'Enregistrer', working: 'Traitement…' },
   roles: { super_admin: 'administrateur', pdg: 'PDG', dg: 'gérant', employee: 'caissier' },
   sync: {
@@ -74,6 +82,7 @@ export const uiFr = {
     cancelPaid: 'Attention : un paiement mobile confirmé est attaché à ce panier. Annuler la vente ne le rembourse pas.',
     cancelYes: 'Oui, annuler la vente',
     cancelNo: 'Non, continuer',
+    notKept: 'Panier non mis de côté dans la caisse : {{reason}}',
   },
   discount: {
     title: 'Remise',

@@ -8,18 +8,18 @@ import { useTill } from '../../till.js';
 import { CustomerDialog } from '../customers/customer-dialog.js';
 import { PaymentDialog, type MobilePayment } from '../payment/payment-dialog.js';
 import { ReceiptDialog } from '../receipt/receipt-dialog.js';
-import { addProduct, capExceeded, emptyCart, removeLine, setQuantity, stepOf, totalsOf, type Cart } from './cart-state.js';
+import { addProduct, capExceeded, emptyCart, problemText, removeLine, setQuantity, stepOf, totalsOf, type Cart, type CartChange } from './cart-state.js';
 import { DiscountDialog } from './discount-dialog.js';
 
 type Open = 'discount' | 'payment' | 'customer' | 'cancel' | null;
 
 const SEARCH_DELAY_MS = 80;
 
-/** "3*6111234567890": three of the scanned product. */
+/** "3*6111234567890": three of the scanned product. A quantity that does not read is NaN, refused when added. */
 function splitQuantity(text: string): { quantityMilli: number; ref: string } {
   const match = /^(\d+(?:[.,]\d{1,3})?)\s*\*\s*(.+)$/.exec(text);
   if (!match) return { quantityMilli: 1000, ref: text };
-  return { quantityMilli: parseQuantity(match[1]!) ?? 1000, ref: match[2]!.trim() };
+  return { quantityMilli: parseQuantity(match[1]!) ?? Number.NaN, ref: match[2]!.trim() };
 }
 
 const isBarcode = (text: string) => /^\d+$/.test(text);
@@ -94,11 +94,20 @@ export function SaleScreen({ user, cart, setCart }: { user: SessionUser; cart: C
     return () => window.clearTimeout(timer);
   }, [bridge, text, t]);
 
-  function add(product: BridgeProduct, quantityMilli: number) {
-    const { cart: next, index } = addProduct(current.current, product, quantityMilli);
-    update(next);
-    setSelected(index);
+  /** A change within shared/cart's bounds is made; another leaves the cart as it was and says why. */
+  function apply(change: CartChange): boolean {
+    if (!change.ok) {
+      setMessage(problemText(change.problem, t));
+      return false;
+    }
+    update(change.cart);
+    setSelected(change.index);
     setMessage(null);
+    return true;
+  }
+
+  function add(product: BridgeProduct, quantityMilli: number) {
+    apply(addProduct(current.current, product, quantityMilli));
   }
 
   function submitScan() {
@@ -130,7 +139,7 @@ export function SaleScreen({ user, cart, setCart }: { user: SessionUser; cart: C
   function changeQuantity(index: number, delta: number) {
     const line = current.current.lines[index];
     if (!line) return;
-    update(setQuantity(current.current, index, line.quantityMilli + delta * stepOf(line)));
+    apply(setQuantity(current.current, index, line.quantityMilli + delta * stepOf(line)));
   }
 
   function openPayment() {
@@ -208,9 +217,11 @@ export function SaleScreen({ user, cart, setCart }: { user: SessionUser; cart: C
 
   function commitEdit() {
     if (!editing) return;
-    const milli = parseQuantity(editing.text);
-    if (milli !== null) update(setQuantity(current.current, editing.index, milli));
-    else if (editing.text.trim() === '0') update(removeLine(current.current, editing.index));
+    const typed = editing.text.trim();
+    const milli = parseQuantity(typed);
+    if (milli !== null) apply(setQuantity(current.current, editing.index, milli));
+    else if (/^0+([.,]0*)?$/.test(typed)) update(removeLine(current.current, editing.index));
+    else if (typed) setMessage(t('errors.QUANTITY_INVALID'));
     setEditing(null);
   }
 
