@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startCore, type Core } from './app.js';
 import { saveEnrolment } from './app/enrolment.js';
 import { openTillDatabase, tillDirectory } from './app/till-db.js';
+import { createOpenCart } from './pos/open-cart.js';
 import { testEnrolment, testProduct, testUser } from './test-support/core-fixture.js';
 
 /** A stand-in for the cloud's POS payments and enrolment routes: answers what the till asks. */
@@ -233,6 +234,18 @@ describe('core: bridge calls', () => {
 
     const sale = await core.call('checkout.complete', { lines: basket.lines, cartDiscount: basket.cartDiscount, tenders: [{ method: 'cash', amountMinor: 200_000 }] });
     expect(sale).toMatchObject({ ok: true });
+    expect(await core.call('cart.get', {})).toEqual({ ok: true, output: { lines: [], updatedAt: null } });
+
+    // The till stops between writing a sale and clearing its cart: the paid basket is not offered again.
+    expect(await core.call('cart.save', { lines: [{ productId: 'eau', quantityMilli: 1000 }] })).toMatchObject({ ok: true });
+    expect(await core.call('checkout.complete', { lines: [{ productId: 'eau', quantityMilli: 1000 }], tenders: [{ method: 'cash', amountMinor: 10_000 }] })).toMatchObject({ ok: true });
+    await core.close();
+    const reopened = await openTillDatabase(tillDirectory(directory, 'dev-1'));
+    // As kept before the sale and never cleared.
+    await createOpenCart(reopened, () => new Date(Date.now() - 60_000)).save({ lines: [{ productId: 'eau', quantityMilli: 1000 }] });
+    await reopened.close();
+    core = await start(cloud.url);
+    await core.call('auth.signIn', { email: 'employe@demo.local', password: 'Demo123!' });
     expect(await core.call('cart.get', {})).toEqual({ ok: true, output: { lines: [], updatedAt: null } });
   });
 

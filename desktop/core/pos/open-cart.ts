@@ -1,7 +1,7 @@
 import type { RxDatabase, RxJsonSchema } from 'rxdb';
 import { cartProblem, CartLimitError, type CartLineInput } from '../../../shared/cart.js';
 import type { Discount } from '../../../shared/money.js';
-import type { Product } from '../../../shared/schema/index.js';
+import type { Product, Sale } from '../../../shared/schema/index.js';
 import { localCollection } from '../db/local-collection.js';
 import { PosError } from './errors.js';
 
@@ -85,8 +85,16 @@ export function createOpenCart(db: RxDatabase, clock: () => Date = () => new Dat
    */
   async function get(): Promise<OpenCartView> {
     return inTurn(async () => {
-      const doc = (await (await collection()).findOne(COUNTER).exec())?.toJSON() as OpenCartDocument | undefined;
+      const kept = await (await collection()).findOne(COUNTER).exec();
+      const doc = kept?.toJSON() as OpenCartDocument | undefined;
       if (!doc) return { lines: [], updatedAt: null };
+      // The sale is written before the cart is cleared, in two writes: a till that stopped
+      // between them would offer a paid basket again. A sale made since the cart was kept, with
+      // its very lines, is that basket: it is not shown again.
+      if (await soldSince(doc)) {
+        await kept!.remove();
+        return { lines: [], updatedAt: null };
+      }
       const byId = await products(doc.cart.lines.map((l) => l.productId));
       const lines: OpenCartView['lines'] = [];
       for (const line of doc.cart.lines) {
@@ -103,6 +111,13 @@ export function createOpenCart(db: RxDatabase, clock: () => Date = () => new Dat
         updatedAt: doc.updatedAt,
       };
     });
+  }
+
+  async function soldSince(doc: OpenCartDocument): Promise<boolean> {
+    const newest = await db.collections.sales!.findOne({ selector: { createdAt: { $gte: doc.updatedAt } }, sort: [{ createdAt: 'desc' }] }).exec();
+    if (!newest) return false;
+    const key = (lines: Array<{ productId: string; quantityMilli: number }>) => lines.map((l) => `${l.productId}:${l.quantityMilli}`).sort().join(',');
+    return key((newest.toJSON() as Sale).lines) === key(doc.cart.lines);
   }
 
   /** After a sale: the basket is paid, a reload must not show it again. */
