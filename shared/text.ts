@@ -33,20 +33,33 @@ export const VALUE_LIMITS = { depth: 12, keys: 10_000 } as const;
  * and `__proto__` is refused as a key: nothing of ours is named so and merging it is an attack.
  */
 export function findUnsafeValue(value: unknown, limits: { depth: number; keys: number } = VALUE_LIMITS): { path: string; reason: 'text' | 'depth' | 'size' | 'key' } | null {
+  // The path is made only when something is found, on the way back up: a sync push walks every
+  // value of thousands of documents that are almost always fine.
+  type Found = { path: string[]; reason: 'text' | 'depth' | 'size' | 'key' };
   let keys = 0;
-  const visit = (current: unknown, path: string[], depth: number): { path: string; reason: 'text' | 'depth' | 'size' | 'key' } | null => {
-    if (typeof current === 'string') return isSafeText(current) ? null : { path: path.join('.'), reason: 'text' };
+  const visit = (current: unknown, depth: number): Found | null => {
+    if (typeof current === 'string') return isSafeText(current) ? null : { path: [], reason: 'text' };
     if (typeof current !== 'object' || current === null) return null;
-    if (depth >= limits.depth) return { path: path.join('.'), reason: 'depth' };
-    const entries = Array.isArray(current) ? current.map((item, index) => [String(index), item] as const) : Object.entries(current);
-    keys += entries.length;
-    if (keys > limits.keys) return { path: path.join('.'), reason: 'size' };
-    for (const [key, item] of entries) {
-      if (key === '__proto__' || !isSafeText(key)) return { path: [...path, key === '__proto__' ? key : '?'].join('.'), reason: 'key' };
-      const found = visit(item, [...path, key], depth + 1);
-      if (found) return found;
+    if (depth >= limits.depth) return { path: [], reason: 'depth' };
+    if (Array.isArray(current)) {
+      keys += current.length;
+      if (keys > limits.keys) return { path: [], reason: 'size' };
+      for (let index = 0; index < current.length; index++) {
+        const found = visit(current[index], depth + 1);
+        if (found) return (found.path.push(String(index)), found);
+      }
+      return null;
+    }
+    const own = Object.keys(current);
+    keys += own.length;
+    if (keys > limits.keys) return { path: [], reason: 'size' };
+    for (const key of own) {
+      if (key === '__proto__' || !isSafeText(key)) return { path: [key === '__proto__' ? key : '?'], reason: 'key' };
+      const found = visit((current as Record<string, unknown>)[key], depth + 1);
+      if (found) return (found.path.push(key), found);
     }
     return null;
   };
-  return visit(value, [], 0);
+  const found = visit(value, 0);
+  return found ? { path: found.path.reverse().join('.'), reason: found.reason } : null;
 }

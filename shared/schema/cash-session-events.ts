@@ -1,5 +1,5 @@
 import type { RxJsonSchema } from 'rxdb';
-import { idField, isoDateField, minorUnits, tenantField } from './common.js';
+import { idField, isIsoInstant, isoDateField, isRef, isTenderMethod, minorUnits, tenantField, type RuleBroken } from './common.js';
 
 /** A fact: one step of a till's cash session (open with a float, cash in/out, close with counts). */
 export type CashSessionEvent = {
@@ -30,3 +30,24 @@ export const cashSessionEventSchema: RxJsonSchema<CashSessionEvent> = {
   required: ['id', 'tenantId', 'boutiqueId', 'deviceId', 'sessionId', 'userId', 'type', 'amountMinor', 'createdAt'],
   indexes: ['sessionId'],
 };
+
+/**
+ * What the till's drawer writes (desktop/core/pos/cash-sessions.ts): amounts never negative, money
+ * moved in or out is some money with its reason, and the count of a close is per tender method,
+ * its cash (counted, so not negative) being the close's amount. Call it on a document that has passed the schema.
+ */
+export function cashSessionEventRuleBroken(event: CashSessionEvent): RuleBroken {
+  if (!isRef(event.sessionId) || !isRef(event.userId)) return 'sessionId and userId must not be empty';
+  if (!isIsoInstant(event.createdAt)) return 'createdAt is not an ISO 8601 instant';
+  if (event.amountMinor < 0) return 'amountMinor must not be negative';
+  if (event.type === 'cash_in' || event.type === 'cash_out') {
+    if (event.amountMinor === 0) return `a ${event.type} moves some money`;
+    if (!event.reason?.trim()) return `a ${event.type} has a reason`;
+  }
+  if (event.type !== 'close') return event.counted === undefined ? null : 'only a close has counted amounts';
+  if (event.counted === undefined) return 'a close has counted amounts';
+  // A method left uncounted is recorded at what was expected, which refunds can make negative.
+  if (!Object.keys(event.counted).every(isTenderMethod)) return 'counted is by tender method';
+  if (event.counted.cash !== event.amountMinor) return 'a close’s amount is the cash counted';
+  return null;
+}

@@ -1,5 +1,5 @@
 import type { RxJsonSchema } from 'rxdb';
-import { idField, isoDateField, minorUnits, tenantField } from './common.js';
+import { DOCUMENT_LIMITS, idField, isIsoInstant, isoDateField, isRef, isTenderMethod, minorUnits, sumOf, tenantField, type RuleBroken } from './common.js';
 
 /** A fact: a full or partial return against a past sale, with its refund. */
 export type Return = {
@@ -30,3 +30,29 @@ export const returnSchema: RxJsonSchema<Return> = {
   required: ['id', 'tenantId', 'boutiqueId', 'deviceId', 'cashierId', 'saleId', 'lines', 'refunds', 'reason', 'totalMinor', 'createdAt'],
   indexes: ['saleId'],
 };
+
+/**
+ * What every return a till makes holds (desktop/core/pos/returns.ts): a reason, at least one line
+ * of a positive quantity, refunds of no negative amount, the total the sum of the lines' refunds
+ * and paid back exactly by the refunds. Whether the quantities were sold is for the sale's till
+ * to know; the cloud takes the return as the fact it is. Call it on a document that has passed the
+ * schema.
+ */
+export function returnRuleBroken(ret: Return): RuleBroken {
+  if (!isRef(ret.cashierId) || !isRef(ret.saleId)) return 'cashierId and saleId must not be empty';
+  if (ret.reason.trim().length === 0) return 'a return has a reason';
+  if (!isIsoInstant(ret.createdAt)) return 'createdAt is not an ISO 8601 instant';
+  if (ret.lines.length === 0) return 'a return has at least one line';
+  for (const [i, line] of ret.lines.entries()) {
+    if (!isRef(line.productId)) return `lines.${i}.productId must not be empty`;
+    if (line.quantityMilli <= 0 || line.quantityMilli > DOCUMENT_LIMITS.quantityMilli) return `lines.${i}.quantityMilli out of bounds`;
+    if (line.refundMinor < 0) return `lines.${i}.refundMinor must not be negative`;
+  }
+  for (const [i, refund] of ret.refunds.entries()) {
+    if (!isTenderMethod(refund.method)) return `refunds.${i}.method is not a tender method`;
+    if (refund.amountMinor < 0) return `refunds.${i}.amountMinor must not be negative`;
+  }
+  if (BigInt(ret.totalMinor) !== sumOf(ret.lines, (l) => l.refundMinor)) return 'totalMinor is not the sum of the lines’ refunds';
+  if (BigInt(ret.totalMinor) !== sumOf(ret.refunds, (r) => r.amountMinor)) return 'the refunds do not pay back the total';
+  return null;
+}

@@ -1,5 +1,5 @@
 import type { RxJsonSchema } from 'rxdb';
-import { idField, isoDateField, tenantField } from './common.js';
+import { DOCUMENT_LIMITS, idField, isIsoInstant, isoDateField, isRef, tenantField, type RuleBroken } from './common.js';
 
 /** A fact. Stock on hand is the sum of movements, never a synced counter. */
 export type StockMovement = {
@@ -28,3 +28,20 @@ export const stockMovementSchema: RxJsonSchema<StockMovement> = {
   required: ['id', 'tenantId', 'boutiqueId', 'productId', 'quantityMilli', 'kind', 'createdAt'],
   indexes: ['productId'],
 };
+
+/** Which way each kind moves stock: a sale or a transfer out takes, a return, receipt or transfer in brings. */
+const DIRECTION: Record<StockMovement['kind'], -1 | 1 | 0> = { sale: -1, transfer_out: -1, return: 1, receipt: 1, transfer_in: 1, adjustment: 0 };
+
+/**
+ * A movement moves something, the way of its kind (an adjustment either way), of a product. Call
+ * it on a document that has passed the schema.
+ */
+export function stockMovementRuleBroken(movement: StockMovement): RuleBroken {
+  if (!isRef(movement.productId)) return 'productId must not be empty';
+  if (!isIsoInstant(movement.createdAt)) return 'createdAt is not an ISO 8601 instant';
+  const q = movement.quantityMilli;
+  if (q === 0 || Math.abs(q) > DOCUMENT_LIMITS.quantityMilli) return 'quantityMilli out of bounds';
+  const direction = DIRECTION[movement.kind];
+  if (direction !== 0 && Math.sign(q) !== direction) return `a ${movement.kind} movement must be ${direction < 0 ? 'negative' : 'positive'}`;
+  return null;
+}

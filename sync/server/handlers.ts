@@ -1,6 +1,8 @@
 import type { ReplicatedCollection, ReplicatedTable } from '../collections.js';
 import { syncDocumentSchema, type PushResponse, type PushRow, type Rejection, type SyncCheckpoint, type SyncDocument } from '../protocol.js';
-import { readChanges, readDocuments, writeDocuments, type ChangedRow, type SqlClient, type StoredRow } from './store.js';
+import { isTillWritten, tillDocumentRuleBroken, unsafeValueReason } from '../../shared/schema/validate.js';
+import { isSafeText } from '../../shared/text.js';
+import { readChanges, readDocuments, recordRejections, writeDocuments, type ChangedRow, type SetAside, type SqlClient, type StoredRow } from './store.js';
 
 /** The enrolled till on the other end: its tenant and boutique bound every read and write. */
 export type DeviceScope = { tenantId: string; boutiqueId: string; deviceId: string };
@@ -110,32 +112,74 @@ export function mergeLastWriterWins(master: Record<string, unknown>, incoming: R
   return merged;
 }
 
+/** The id a rejection is filed under: the document's own when it is one we could store, else none. */
+function rejectedId(raw: unknown): string | null {
+  const id = raw !== null && typeof raw === 'object' && Object.hasOwn(raw, 'id') ? (raw as { id: unknown }).id : undefined;
+  return typeof id === 'string' && id.length <= 64 && isSafeText(id) ? id : null;
+}
+
+/** The document as its schema knows it: without RxDB's bookkeeping, which the till adds on its side. */
+function withoutBookkeeping(doc: SyncDocument): Record<string, unknown> {
+  const copy: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(doc)) if (!LOCAL_FIELDS.has(k) && k !== '_deleted') copy[k] = v;
+  return copy;
+}
+
+/**
+ * A pushed document, checked before anything reads it: the text rule first (nothing of a hostile
+ * value is looked at before), then the fields every document has and its tenant and boutique,
+ * then, for the collections tills write, its collection's full schema and rules (shared/schema/
+ * validate.ts). Cloud-owned documents go no further: their owner rule refuses them whole.
+ */
 function validate(raw: unknown, scope: DeviceScope, collection: ReplicatedCollection): { doc: SyncDocument } | { rejection: Rejection } {
+  const id = rejectedId(raw);
+  const unsafe = unsafeValueReason(raw);
+  if (unsafe) return { rejection: { id, reason: unsafe } };
   const parsed = syncDocumentSchema.safeParse(raw);
-  const id = typeof (raw as { id?: unknown })?.id === 'string' ? ((raw as { id: string }).id) : null;
   if (!parsed.success) return { rejection: { id, reason: `invalid document: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}` } };
   const doc = parsed.data;
   if (doc.tenantId !== scope.tenantId) return { rejection: { id, reason: 'document of another tenant' } };
   if (collection.boutiqueScoped && doc.boutiqueId !== scope.boutiqueId) return { rejection: { id, reason: 'document of another boutique' } };
-  return { doc };
+  if (!isTillWritten(collection.name)) return { doc };
+  // A fact is born once and never edited, so never deleted either.
+  if (collection.rule === 'fact' && doc._deleted === true) return { rejection: { id, reason: 'a fact is never deleted' } };
+  const broken = tillDocumentRuleBroken(collection.name, withoutBookkeeping(doc), scope);
+  return broken ? { rejection: { id, reason: broken } } : { doc };
 }
+
+/**
+ * What a push did: the answer for the till, and the documents that passed validation (stored now
+ * or before), which the cloud may act on (a sale's payment claims).
+ */
+export type PushOutcome = { response: PushResponse; valid: SyncDocument[] };
 
 /**
  * Applies a till's push. Facts: a new id is stored, the same content again is a no-op (exactly
  * once), different content is a conflict answered with the stored fact and logged, never an
  * overwrite. Cloud-owned documents are never taken from a till. Customers merge field by field.
- * A document that fails validation is set aside with its reason and does not block the others.
+ * A document that fails validation is set aside in `sync_rejections` with its reason and does not
+ * block the others.
  */
-export async function push(tx: SqlClient, scope: DeviceScope, collection: ReplicatedCollection, rows: PushRow[], log: (event: string, details: Record<string, unknown>) => void): Promise<PushResponse> {
+export async function push(tx: SqlClient, scope: DeviceScope, collection: ReplicatedCollection, rows: PushRow[], log: (event: string, details: Record<string, unknown>) => void): Promise<PushOutcome> {
   const rejected: Rejection[] = [];
+  const setAside: SetAside[] = [];
   const candidates: SyncDocument[] = [];
   for (const row of rows) {
     const checked = validate(row.newDocumentState, scope, collection);
-    if ('rejection' in checked) rejected.push(checked.rejection);
-    else candidates.push(checked.doc);
+    if ('doc' in checked) {
+      candidates.push(checked.doc);
+      continue;
+    }
+    rejected.push(checked.rejection);
+    setAside.push({ documentId: checked.rejection.id, reason: checked.rejection.reason, document: row.newDocumentState });
   }
+  const response = collection.rule === 'fact' ? await pushFacts(tx, scope, collection, candidates, rejected, log) : await pushOthers(tx, scope, collection, candidates, rejected, setAside);
+  await recordRejections(tx, scope.tenantId, scope.deviceId, collection.name, setAside);
+  return { response, valid: collection.rule === 'cloud-owned' ? [] : candidates };
+}
+
+async function pushOthers(tx: SqlClient, scope: DeviceScope, collection: ReplicatedCollection, candidates: SyncDocument[], rejected: Rejection[], setAside: SetAside[]): Promise<PushResponse> {
   const table = collection.table as ReplicatedTable;
-  if (collection.rule === 'fact') return pushFacts(tx, scope, collection, candidates, rejected, log);
   const stored = await readDocuments(tx, scope.tenantId, table, candidates.map((d) => d.id));
   const conflicts: SyncDocument[] = [];
   const toWrite: Array<SyncDocument & { boutiqueId?: string | null }> = [];
@@ -145,7 +189,9 @@ export async function push(tx: SqlClient, scope: DeviceScope, collection: Replic
     seen.add(doc.id);
     const master = stored.get(doc.id);
     if (collection.rule === 'cloud-owned') {
-      rejected.push({ id: doc.id, reason: `${collection.name} are written in the cloud only` });
+      const reason = `${collection.name} are written in the cloud only`;
+      rejected.push({ id: doc.id, reason });
+      setAside.push({ documentId: doc.id, reason, document: doc });
       if (master) conflicts.push(asDocument(master));
       continue;
     }

@@ -1,3 +1,4 @@
+import { findUnsafeValue } from '../../shared/text.js';
 import type { ReplicatedTable } from '../collections.js';
 
 /** What the handlers need of a database: the cloud passes its tenant-scoped transaction. */
@@ -116,4 +117,39 @@ export async function readChanges(
     [tenantId, afterSeq, boutiqueId, limit, withoutDocOf],
   );
   return rows;
+}
+
+/** A pushed document the cloud refused, with its reason, as a manager will see it. */
+export type SetAside = { documentId: string | null; reason: string; document: unknown };
+
+/**
+ * The most of a refused document kept beside its reason, in characters of JSON. A till's real
+ * documents are a few kilobytes; a bigger one is kept by its id and reason only, or a till could
+ * fill the table with a 2 MiB body per request.
+ */
+export const REJECTED_DOCUMENT_MAX = 64 * 1024;
+
+/**
+ * The refused document as it may be stored: PostgreSQL refuses in JSON what breaks the text rule
+ * (NUL bytes, lone surrogates), and such a document, or one too deep or too large, is kept as
+ * null: the reason says why it was refused.
+ */
+function keptDocument(document: unknown): string | null {
+  if (document === undefined || findUnsafeValue(document)) return null;
+  const json = JSON.stringify(document);
+  return json.length <= REJECTED_DOCUMENT_MAX ? json : null;
+}
+
+/** Files the refused documents of a push in `sync_rejections`, in one statement, in push order. */
+export async function recordRejections(tx: SqlClient, tenantId: string, deviceId: string, collection: string, setAside: SetAside[]): Promise<void> {
+  if (setAside.length === 0) return;
+  // Each document goes as JSON text inside the JSON array, taken back to jsonb one by one: a
+  // document kept as null stays a SQL null.
+  const entries = setAside.map((entry) => ({ documentId: entry.documentId, reason: entry.reason, document: keptDocument(entry.document) }));
+  await tx.query(
+    `INSERT INTO sync_rejections (tenant_id, device_id, collection, document_id, reason, document)
+     SELECT $1, $2, $3, e->>'documentId', e->>'reason', (e->>'document')::jsonb
+     FROM jsonb_array_elements($4::jsonb) WITH ORDINALITY AS a(e, ord) ORDER BY ord`,
+    [tenantId, deviceId, collection, JSON.stringify(entries)],
+  );
 }

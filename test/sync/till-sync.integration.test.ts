@@ -11,6 +11,9 @@ import { startSync, type FetchLike, type SyncHandle } from '../../sync/client/re
 import { writeDocuments } from '../../sync/server/store.js';
 import { waitFor } from '../support/wait-for.js';
 
+/** A 1 000 GNF line as the till's checkout prices it (VAT included at 18 %: 153). */
+const WATER = { productId: 'p1', name: 'Eau minérale 1,5 L', barcode: '6111234500017', unitPriceMinor: 1000, quantityMilli: 1000, discountMinor: 0, vatRateBp: 1800, totalMinor: 1000, vatMinor: 153 };
+
 const TILL = ['products', 'categories', 'settings', 'users', 'boutiques', 'sales', 'returns', 'stock_movements', 'cash_session_events', 'customers'];
 
 describe('a till and the cloud', () => {
@@ -56,7 +59,7 @@ describe('a till and the cloud', () => {
     // Offline: 200 sales written locally before the till ever reaches the cloud.
     const sales = Array.from({ length: 200 }, (_, i) => ({
       id: uuidv7(), tenantId: api.demoTenantId, boutiqueId, deviceId, cashierId: 'c', number: `KAL-C01-${i + 1}`,
-      lines: [], tenders: [{ method: 'cash', amountMinor: 1000 }], subtotalMinor: 1000, discountMinor: 0, vatMinor: 153, totalMinor: 1000,
+      lines: [WATER], tenders: [{ method: 'cash', amountMinor: 1000 }], subtotalMinor: 1000, discountMinor: 0, vatMinor: 153, totalMinor: 1000,
       createdAt: new Date().toISOString(),
     }));
     await db.collections.sales!.bulkInsert(sales);
@@ -106,7 +109,7 @@ describe('a till and the cloud', () => {
     const sales = Array.from({ length: 500 }, (_, i) => ({
       id: uuidv7(), tenantId: api.demoTenantId, boutiqueId, deviceId, cashierId: 'c', number: `KAL-C01-B${i + 1}`,
       lines: Array.from({ length: 40 }, (_, j) => line(j)), tenders: [{ method: 'cash', amountMinor: 500_000 }],
-      subtotalMinor: 500_000, discountMinor: 0, vatMinor: 76_271, totalMinor: 500_000, createdAt: new Date().toISOString(),
+      subtotalMinor: 500_000, discountMinor: 0, vatMinor: 76_280, totalMinor: 500_000, createdAt: new Date().toISOString(),
     }));
     expect(JSON.stringify(sales).length).toBeGreaterThan(4_000_000);
     await db.collections.sales!.bulkInsert(sales);
@@ -161,7 +164,7 @@ describe('a till and the cloud', () => {
     // A sale written for another boutique (a till moved between boutiques with unsent sales).
     const stray = {
       id: uuidv7(), tenantId: api.demoTenantId, boutiqueId: 'autre-boutique', deviceId, cashierId: 'c', number: 'KAL-C01-X1',
-      lines: [], tenders: [{ method: 'cash', amountMinor: 1000 }], subtotalMinor: 1000, discountMinor: 0, vatMinor: 153, totalMinor: 1000,
+      lines: [WATER], tenders: [{ method: 'cash', amountMinor: 1000 }], subtotalMinor: 1000, discountMinor: 0, vatMinor: 153, totalMinor: 1000,
       createdAt: new Date().toISOString(),
     };
     await db.collections.sales!.insert(stray);
@@ -175,7 +178,7 @@ describe('a till and the cloud', () => {
     const createdAt = new Date().toISOString();
     const sales = Array.from({ length: 2_500 }, (_, i) => ({
       id: uuidv7(), tenantId: api.demoTenantId, boutiqueId, deviceId, cashierId: 'c', number: `KAL-C01-W${i + 1}`,
-      lines: [], tenders: [{ method: 'cash', amountMinor: 1000 }], subtotalMinor: 1000, discountMinor: 0, vatMinor: 153, totalMinor: 1000, createdAt,
+      lines: [WATER], tenders: [{ method: 'cash', amountMinor: 1000 }], subtotalMinor: 1000, discountMinor: 0, vatMinor: 153, totalMinor: 1000, createdAt,
     }));
     const movements = Array.from({ length: 3 }, () => ({ id: uuidv7(), tenantId: api.demoTenantId, boutiqueId, productId: 'p', quantityMilli: -1000, kind: 'adjustment', reason: 'casse', deviceId, createdAt }));
     await db.collections.sales!.bulkInsert(sales);

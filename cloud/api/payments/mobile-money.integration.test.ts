@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { validSale } from '../../../test/sync/support/documents.js';
 import { startPaymentSimulators, type PaymentSimulators } from '../../payments/simulators/index.js';
 import { startTestApi, until, type TestApi } from '../test-support.js';
 
@@ -101,8 +102,8 @@ describe('MTN MoMo at the counter', () => {
     const pending = (await start('622 00 00 07')).body.paymentId as string;
     let n = 0;
     const sale = (paymentId: string, amountMinor = 25_000) => ({
-      id: randomUUID(), tenantId, boutiqueId, deviceId: enrolled.deviceId, number: `KAL-CTL-${++n}`, totalMinor: amountMinor,
-      lines: [{ productId, quantityMilli: 1000, unitPriceMinor: amountMinor }], tenders: [{ method: 'mtn_momo', amountMinor, paymentId }], createdAt: new Date().toISOString(),
+      ...validSale({ tenantId, boutiqueId, deviceId: enrolled.deviceId }, [{ priceMinor: amountMinor, quantityMilli: 1000 }], { number: `KAL-CTL-${++n}` }),
+      id: randomUUID(), tenders: [{ method: 'mtn_momo', amountMinor, paymentId }],
     });
     const push = (docs: unknown[]) => api.call('post', '/api/sync/sales/push', { token: till, body: { rows: docs.map((d) => ({ newDocumentState: d })) } });
 

@@ -71,22 +71,14 @@ export const syncRoutes: RouteDef[] = [
       if (!collection) throw notFound();
       const scope = device!;
       return services.databases.withTenant(scope.tenantId, async (tx) => {
-        const result = await push(tx, scope, collection, body.rows as PushRow[], (event, details) => req.log.warn(details, event));
-        for (const rejection of result.rejected) {
-          const raw = body.rows.find((r) => (r.newDocumentState as { id?: unknown })?.id === rejection.id)?.newDocumentState;
-          await tx.query(
-            `INSERT INTO sync_rejections (tenant_id, device_id, collection, document_id, reason, document) VALUES ($1, $2, $3, $4, $5, $6)`,
-            [scope.tenantId, scope.deviceId, collection.name, rejection.id, rejection.reason, raw === undefined ? null : JSON.stringify(raw)],
-          );
-        }
-        if (result.rejected.length) req.log.warn({ collection: collection.name, rejected: result.rejected.length }, 'sync documents set aside');
-        if (collection.name === 'sales') {
-          const refused = new Set(result.rejected.map((r) => r.id));
-          const sales = body.rows.map((r) => r.newDocumentState as ClaimingSale).filter((sale) => typeof sale?.id === 'string' && !refused.has(sale.id));
-          const anomalies = await recordPaymentClaims(tx, scope.tenantId, scope.deviceId, sales);
+        // Refused documents are filed in sync_rejections by the push itself, in this transaction.
+        const { response, valid } = await push(tx, scope, collection, body.rows as PushRow[], (event, details) => req.log.warn(details, event));
+        if (response.rejected.length) req.log.warn({ collection: collection.name, rejected: response.rejected.length }, 'sync documents set aside');
+        if (collection.name === 'sales' && valid.length > 0) {
+          const anomalies = await recordPaymentClaims(tx, scope.tenantId, scope.deviceId, valid as unknown as ClaimingSale[]);
           if (anomalies) req.log.warn({ deviceId: scope.deviceId, anomalies }, 'sales claim payments that do not hold');
         }
-        return result;
+        return response;
       });
     },
   }),

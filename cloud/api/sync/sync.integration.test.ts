@@ -1,8 +1,10 @@
 import { scryptSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { v7 as uuidv7 } from 'uuid';
-import { PUSH_MAX_BODY_BYTES } from '../../../sync/protocol.js';
+import { PUSH_MAX_BODY_BYTES, PUSH_MAX_ROWS } from '../../../sync/protocol.js';
+import type { StockMovement } from '../../../shared/schema/index.js';
 import { writeDocuments } from '../../../sync/server/store.js';
+import { validMovement, validSale } from '../../../test/sync/support/documents.js';
 import { DEMO_USERS, startTestApi, type TestApi } from '../test-support.js';
 
 type Device = { credential: string; deviceId: string; boutiqueId: string };
@@ -34,10 +36,8 @@ describe('sync endpoints', () => {
       seq = page.body.checkpoint.seq;
     }
   };
-  const sale = (till: Device, n: number, total = 10_000) => ({
-    id: uuidv7(), tenantId: api.demoTenantId, boutiqueId: till.boutiqueId, deviceId: till.deviceId, number: `KAL-C01-${n}`,
-    totalMinor: total, lines: [{ productId: 'p', quantityMilli: 1000, unitPriceMinor: total }], createdAt: new Date().toISOString(),
-  });
+  const sale = (till: Device, n: number, total = 10_000) =>
+    validSale({ tenantId: api.demoTenantId, boutiqueId: till.boutiqueId, deviceId: till.deviceId }, [{ priceMinor: total, quantityMilli: 1000 }], { number: `KAL-C01-${n}` });
 
   beforeAll(async () => {
     api = await startTestApi();
@@ -107,9 +107,10 @@ describe('sync endpoints', () => {
   it('refuses to overwrite a fact with other content, and answers with the stored one', async () => {
     const original = sale(tillA, 900, 5_000);
     await pushRows(tillA, 'sales', [original]);
-    const altered = await pushRows(tillA, 'sales', [{ ...original, totalMinor: 1 }]);
-    expect(altered.body.accepted).toBe(0);
-    expect(altered.body.conflicts).toEqual([expect.objectContaining({ id: original.id, totalMinor: 5_000 })]);
+    // Other content that is a valid sale still: an invalid one would be set aside before.
+    const altered = await pushRows(tillA, 'sales', [{ ...original, cashierId: 'quelqu-un-d-autre' }]);
+    expect(altered.body).toMatchObject({ accepted: 0, rejected: [] });
+    expect(altered.body.conflicts).toEqual([expect.objectContaining({ id: original.id, totalMinor: 5_000, cashierId: original.cashierId })]);
     const stored = (await pullAll(tillA, 'sales')).find((d) => d.id === original.id);
     expect(stored?.totalMinor).toBe(5_000);
   });
@@ -160,9 +161,8 @@ describe('sync endpoints', () => {
 
   it('lets two tills sell the last unit offline: both sales land and stock shows -1', async () => {
     const productId = uuidv7();
-    const movement = (till: Device, quantityMilli: number, kind: string) => ({
-      id: uuidv7(), tenantId: api.demoTenantId, boutiqueId: till.boutiqueId, productId, quantityMilli, kind, createdAt: new Date().toISOString(),
-    });
+    const movement = (till: Device, quantityMilli: number, kind: StockMovement['kind']) =>
+      validMovement({ tenantId: api.demoTenantId, boutiqueId: till.boutiqueId, deviceId: till.deviceId }, quantityMilli, kind, productId);
     await pushRows(tillA, 'stock_movements', [movement(tillA, 1000, 'receipt')]);
     const [a, b] = await Promise.all([
       pushRows(tillA, 'stock_movements', [movement(tillA, -1000, 'sale')]),
@@ -266,20 +266,30 @@ describe('sync endpoints', () => {
   });
 
   it('reads a push body up to the sync protocol’s limit, to the byte, and refuses a larger one with 413', async () => {
-    // One sale padded with accented text (two bytes each in UTF-8) to the byte.
+    // Valid sales with accented names (two bytes each in UTF-8), the last bytes made up with
+    // whitespace between JSON tokens: every document is one a till could send.
     const body = (bytes: number) => {
-      const doc = { ...sale(tillA, 9_000), note: '' };
-      const empty = Buffer.byteLength(JSON.stringify({ rows: [{ newDocumentState: doc }] }));
-      doc.note = 'é'.repeat(Math.floor((bytes - empty) / 2)) + (((bytes - empty) % 2) ? 'e' : '');
-      const json = JSON.stringify({ rows: [{ newDocumentState: doc }] });
+      const line = { priceMinor: 10_000, quantityMilli: 1000, name: `Thé à la menthe ${'é'.repeat(280)}` };
+      const rows: string[] = [];
+      let used = Buffer.byteLength('{"rows":[]}');
+      for (;;) {
+        const row = JSON.stringify({ newDocumentState: validSale({ tenantId: api.demoTenantId, ...tillA }, [line, line, line, line, line]) });
+        const more = Buffer.byteLength(row) + (rows.length > 0 ? 1 : 0);
+        if (used + more > bytes) break;
+        rows.push(row);
+        used += more;
+      }
+      const json = `{"rows":[${rows.join(',')}]${' '.repeat(bytes - used)}}`;
       expect(Buffer.byteLength(json)).toBe(bytes);
-      return json;
+      expect(rows.length).toBeLessThanOrEqual(PUSH_MAX_ROWS);
+      return { json, count: rows.length };
     };
     const send = (json: string) => api.call('post', '/api/sync/sales/push', { token: tillA.credential, body: json });
-    const atLimit = await send(body(PUSH_MAX_BODY_BYTES));
+    const full = body(PUSH_MAX_BODY_BYTES);
+    const atLimit = await send(full.json);
     expect(atLimit.status).toBe(200);
-    expect(atLimit.body.accepted).toBe(1);
-    const over = await send(body(PUSH_MAX_BODY_BYTES + 1));
+    expect(atLimit.body).toMatchObject({ accepted: full.count, rejected: [] });
+    const over = await send(body(PUSH_MAX_BODY_BYTES + 1).json);
     expect(over.status).toBe(413);
     expect(over.body.error).toMatchObject({ code: 'BODY_TOO_LARGE' });
   });

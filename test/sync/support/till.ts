@@ -19,7 +19,9 @@ export function syncTill(db: RxDatabase, baseUrl: string, credential: string): S
 }
 
 /** `count` sales (with their stock movement) written offline, ids fixed by `prefix` so a rerun finds them. */
-export async function sellOffline(db: RxDatabase, scope: { tenantId: string; boutiqueId: string; deviceId: string }, prefix: string, count: number): Promise<void> {
+export async function sellOffline(db: RxDatabase, till: { tenantId: string; boutiqueId: string; deviceId: string }, prefix: string, count: number): Promise<void> {
+  // The till's own fields only: a caller may pass its credential along, which no document carries.
+  const scope = { tenantId: till.tenantId, boutiqueId: till.boutiqueId, deviceId: till.deviceId };
   const day = Date.UTC(2026, 10, 16);
   const sales = [];
   const movements = [];
