@@ -72,7 +72,14 @@ describe('what the till writes, checked as the cloud will', () => {
     const discount = fc.option(fc.oneof(fc.record({ kind: fc.constant('percent' as const), rate: fc.integer({ min: 0, max: 10_000 }) }), fc.record({ kind: fc.constant('amount' as const), amount: fc.integer({ min: 0, max: 1e6 }) })), { nil: undefined });
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.record({ productId: fc.constantFrom(...products), quantityMilli: fc.integer({ min: 1, max: 100_000 }), discount }), { minLength: 1, maxLength: 8 }),
+        fc.array(
+          fc.oneof(
+            // Pieces sell whole; weighed goods (viande, by the kg) to the gram.
+            fc.record({ productId: fc.constantFrom(...products.filter((p) => p !== 'viande')), quantityMilli: fc.integer({ min: 1, max: 100 }).map((n) => n * 1000), discount }),
+            fc.record({ productId: fc.constant('viande'), quantityMilli: fc.integer({ min: 1, max: 100_000 }), discount }),
+          ),
+          { minLength: 1, maxLength: 8 },
+        ),
         discount,
         fc.integer({ min: 0, max: 50_000 }),
         async (lines, cartDiscount, extraCash) => {
