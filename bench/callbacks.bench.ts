@@ -8,7 +8,7 @@
  */
 import { execSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createScratchDatabase } from '../cloud/db/test-databases.js';
+import { createDeploymentDatabase } from '../cloud/db/test-databases.js';
 import { startPaymentSimulators } from '../cloud/payments/simulators/index.js';
 import { freePort, load, printComparison, startProcess, stopProcess } from './support/load.js';
 
@@ -19,8 +19,9 @@ const target = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:
 
 async function prepareDatabase(): Promise<{ env: Record<string, string>; label: string; drop: () => Promise<void> }> {
   if (target === 'embedded') return { env: { DATA_DIR: ':memory:' }, label: 'embedded PGlite', drop: async () => undefined };
-  const scratch = await createScratchDatabase(target, 'afrigest_bench');
-  return { env: { MASTER_DATABASE_URL: scratch.url, TENANT_DATABASE_URL: scratch.url }, label: `PostgreSQL (${new URL(scratch.url).host})`, drop: scratch.drop };
+  // As production runs: the owner migrates, the API logs in as the least-privilege runtime role.
+  const scratch = await createDeploymentDatabase(target, 'afrigest_bench');
+  return { env: { MASTER_DATABASE_URL: scratch.url, TENANT_DATABASE_URL: scratch.url, MASTER_OWNER_DATABASE_URL: scratch.ownerUrl, TENANT_OWNER_DATABASE_URL: scratch.ownerUrl }, label: `PostgreSQL (${new URL(scratch.url).host})`, drop: scratch.drop };
 }
 
 const database = await prepareDatabase();

@@ -29,17 +29,21 @@ export async function createScratchDatabase(serverUrl: string, prefix: string, o
 export async function createTestDatabaseConfig(): Promise<{ config: DatabaseConfig; url: string | null; ownerUrl: string | null; drop(): Promise<void> }> {
   const serverUrl = process.env.TEST_DATABASE_URL;
   if (!serverUrl) return { config: { embeddedDir: null }, url: null, ownerUrl: null, drop: async () => undefined };
-  // As in production: the schema's owner (not superuser) migrates, the API runs as the
-  // least-privilege runtime login.
-  const scratch = await createScratchDatabase(serverUrl, 'afrigest_test', { owner: OWNER_LOGIN_ROLE });
-  const url = asLogin(scratch.url, RUNTIME_LOGIN_ROLE);
-  const ownerUrl = asLogin(scratch.url, OWNER_LOGIN_ROLE);
+  const database = await createDeploymentDatabase(serverUrl, 'afrigest_test');
   return {
-    config: { masterUrl: url, tenantUrl: url, masterOwnerUrl: ownerUrl, tenantOwnerUrl: ownerUrl, embeddedDir: null },
-    url,
-    ownerUrl,
-    drop: scratch.drop,
+    config: { masterUrl: database.url, tenantUrl: database.url, masterOwnerUrl: database.ownerUrl, tenantOwnerUrl: database.ownerUrl, embeddedDir: null },
+    ...database,
   };
+}
+
+/**
+ * A new database set up as in production: owned by the non-superuser schema owner, which
+ * migrates it, and used by the API through the least-privilege runtime login. For the test
+ * suites and the benchmarks, which measure what production runs.
+ */
+export async function createDeploymentDatabase(serverUrl: string, prefix: string): Promise<{ url: string; ownerUrl: string; drop(): Promise<void> }> {
+  const scratch = await createScratchDatabase(serverUrl, prefix, { owner: OWNER_LOGIN_ROLE });
+  return { url: asLogin(scratch.url, RUNTIME_LOGIN_ROLE), ownerUrl: asLogin(scratch.url, OWNER_LOGIN_ROLE), drop: scratch.drop };
 }
 
 /** The same database under another login (the test server trusts local logins). */
