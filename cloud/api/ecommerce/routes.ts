@@ -19,7 +19,7 @@ const orderBody = z.object({
     phone: z.string().trim().regex(/^\+?[0-9 ]{8,16}$/, 'numéro de téléphone invalide'),
     email: z.email().max(200).optional(),
   }),
-  lines: z.array(z.object({ productId: idParam, quantity: z.number().int().min(1).max(999) })).min(1).max(100),
+  lines: z.array(z.object({ productId: text({ min: 1, max: 64 }), quantity: z.number().int().min(1).max(999) })).min(1).max(100),
   provider: z.enum(ONLINE_PROVIDERS),
   /** Where the provider's page sends the customer back (the storefront's order page). */
   returnUrl: z.url().max(2000).optional(),
