@@ -4,6 +4,7 @@ import { startPaymentJobs } from '../payments/jobs.js';
 import { createApp } from './app.js';
 import type { Config } from './config.js';
 import { seedDemo } from './demo/seed.js';
+import { answerClientError } from './http/errors.js';
 import { createServices, type Services } from './services.js';
 
 export type RunningApi = { services: Services; server: Server; url: string; stop(): Promise<void> };
@@ -23,6 +24,7 @@ export async function startApi(config: Config, options: { logger?: Logger } = {}
     const listening = app.listen(config.port, config.host, () => resolve(listening));
     listening.once('error', reject);
   });
+  server.on('clientError', answerClientError);
   // Behind nginx keep-alive connections outlive requests; close them promptly on shutdown.
   server.keepAliveTimeout = 65_000;
   const address = server.address();

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { createTestDatabaseConfig } from '../db/test-databases.js';
 import { loadConfig } from './config.js';
 import { DEMO_USERS, seedDemo } from './demo/seed.js';
@@ -23,7 +23,8 @@ export type TestApi = RunningApi & {
  * A real API process on an ephemeral port over a fresh database: PostgreSQL when
  * TEST_DATABASE_URL is set, an in-memory PGlite otherwise. The demo tenant is seeded.
  */
-export async function startTestApi(env: Record<string, string> = {}, options: { persistent?: boolean } = {}): Promise<TestApi> {
+export async function startTestApi(env: Record<string, string> = {}, options: { persistent?: boolean; logger?: Logger } = {}): Promise<TestApi> {
+  const logger = options.logger ?? pino({ level: 'silent' });
   const database = await createTestDatabaseConfig();
   // A restart needs the embedded database on disk; PostgreSQL keeps it anyway.
   const embeddedDir = options.persistent && !database.url ? mkdtempSync(join(tmpdir(), 'afrigest-cloud-')) : ':memory:';
@@ -41,7 +42,7 @@ export async function startTestApi(env: Record<string, string> = {}, options: { 
     ...(process.env.TEST_REDIS_URL ? { REDIS_URL: process.env.TEST_REDIS_URL, REDIS_KEY_PREFIX: `test-${randomUUID()}:` } : {}),
     ...env,
   });
-  let api = await startApi(config, { logger: pino({ level: 'silent' }) });
+  let api = await startApi(config, { logger });
   const { tenantId } = await seedDemo(api.services.databases);
   const callOn = (baseUrl: () => string): TestApi['call'] => async (method, path, options = {}) => {
     const response = await fetch(`${baseUrl()}${path}`, {
@@ -70,7 +71,7 @@ export async function startTestApi(env: Record<string, string> = {}, options: { 
     demoTenantId: tenantId,
     async restart() {
       await api.stop();
-      api = await startApi({ ...config, port }, { logger: pino({ level: 'silent' }) });
+      api = await startApi({ ...config, port }, { logger });
       handle.services = api.services;
       handle.server = api.server;
     },

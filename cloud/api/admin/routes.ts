@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { text, timeZone } from '../../../shared/validation.js';
 import { CURRENCY_EXPONENTS } from '../../../shared/money.js';
 import { email } from '../auth/schemas.js';
 import { defineRoute, idParam, pageQuery, type RouteDef } from '../http/route.js';
@@ -9,11 +10,11 @@ export const tenantCode = z.string().trim().toLowerCase().regex(/^[a-z0-9][a-z0-
 
 export const provisionBody = z.object({
   code: tenantCode,
-  name: z.string().trim().min(2).max(120),
+  name: text({ min: 2, max: 120 }),
   currency: z.enum(Object.keys(CURRENCY_EXPONENTS) as [keyof typeof CURRENCY_EXPONENTS]).default('GNF'),
   locale: z.enum(['fr', 'en']).default('fr'),
-  timeZone: z.string().min(3).max(64).default('Africa/Conakry'),
-  owner: z.object({ email, name: z.string().trim().min(2).max(120), password: z.string().min(8).max(200).optional() }).optional(),
+  timeZone: timeZone().default('Africa/Conakry'),
+  owner: z.object({ email, name: text({ min: 2, max: 120 }), password: z.string().min(8).max(200).optional() }).optional(),
 });
 
 const tenantSummary = z.object({
@@ -61,7 +62,7 @@ export const adminRoutes: RouteDef[] = [
     tags: ['admin'],
     access: { kind: 'permission', module: 'admin.companies', action: 'write' },
     params: z.object({ id: idParam }),
-    body: z.object({ status: z.enum(['active', 'suspended']), reason: z.string().trim().min(3).max(500) }),
+    body: z.object({ status: z.enum(['active', 'suspended']), reason: text({ min: 3, max: 500 }) }),
     handler: async ({ params, body, services, user, req }) => {
       const { rowCount } = await services.databases.master.query(`UPDATE tenants SET status = $2 WHERE id = $1`, [params.id, body.status]);
       if (rowCount === 0) throw notFound('TENANT_NOT_FOUND');

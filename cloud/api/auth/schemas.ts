@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { text } from '../../../shared/validation.js';
 import { ROLES } from '../../../shared/rbac.js';
 
 export const email = z.string().trim().toLowerCase().email('adresse e-mail invalide').max(200);
 
 export const loginBody = z.object({
-  tenant: z.string().trim().toLowerCase().min(2).max(31),
+  tenant: text({ min: 2, max: 31 }).toLowerCase(),
   email,
   password: z.string().min(1).max(200),
 });

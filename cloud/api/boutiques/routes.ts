@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { text, timeZone } from '../../../shared/validation.js';
 import { v7 as uuidv7 } from 'uuid';
 import { conflict } from '../http/errors.js';
 import { defineRoute, tenantIdParam, type RouteDef } from '../http/route.js';
@@ -8,11 +9,11 @@ const tenantParams = z.object({ tenantId: tenantIdParam });
 
 export const boutiqueBody = z.object({
   code: z.string().trim().toUpperCase().regex(/^[A-Z0-9]{2,8}$/, 'code : 2 à 8 lettres ou chiffres'),
-  name: z.string().trim().min(2).max(120),
-  address: z.string().trim().max(300).default(''),
-  phone: z.string().trim().max(40).default(''),
-  taxId: z.string().trim().max(60).default(''),
-  timeZone: z.string().min(3).max(64).default('Africa/Conakry'),
+  name: text({ min: 2, max: 120 }),
+  address: text({ max: 300 }).default(''),
+  phone: text({ max: 40 }).default(''),
+  taxId: text({ max: 60 }).default(''),
+  timeZone: timeZone().default('Africa/Conakry'),
 });
 
 const boutique = z.object({ id: z.string(), code: z.string(), name: z.string(), address: z.string(), phone: z.string(), taxId: z.string(), timeZone: z.string(), currency: z.string() });

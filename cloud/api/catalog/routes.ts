@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { text } from '../../../shared/validation.js';
 import { searchForm } from '../../../shared/text.js';
 import { defineRoute, tenantIdParam, type RouteDef } from '../http/route.js';
 
@@ -11,7 +12,7 @@ export const catalogRoutes: RouteDef[] = [
     access: { kind: 'permission', module: 'products', action: 'read' },
     params: z.object({ tenantId: tenantIdParam }),
     query: z.object({
-      q: z.string().trim().max(100).default(''),
+      q: text({ max: 100 }).default(''),
       limit: z.coerce.number().int().min(1).max(200).default(50),
     }),
     handler: async ({ params, query, tx }) => {

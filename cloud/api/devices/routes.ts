@@ -1,5 +1,6 @@
 import { RateLimiterRes } from 'rate-limiter-flexible';
 import { z } from 'zod';
+import { text } from '../../../shared/validation.js';
 import { tenantCode } from '../admin/routes.js';
 import { AppError, forbidden, notFound } from '../http/errors.js';
 import { defineRoute, idParam, tenantIdParam, type RouteDef } from '../http/route.js';
@@ -16,7 +17,7 @@ export const deviceRoutes: RouteDef[] = [
     action: 'devices.enrolment_code',
     access: { kind: 'permission', module: 'devices', action: 'write' },
     params: tenantParams,
-    body: z.object({ boutiqueId: idParam, deviceName: z.string().trim().min(2).max(80) }),
+    body: z.object({ boutiqueId: idParam, deviceName: text({ min: 2, max: 80 }) }),
     status: 201,
     handler: async ({ params, body, tx, user, audit }) => {
       // A dg enrols tills of their own boutiques only.
@@ -34,7 +35,7 @@ export const deviceRoutes: RouteDef[] = [
     summary: 'Échanger un code d’enrôlement contre l’identifiant du poste',
     tags: ['devices'],
     access: { kind: 'public' },
-    body: z.object({ tenant: tenantCode, code: z.string().trim().min(8).max(20) }),
+    body: z.object({ tenant: tenantCode, code: text({ min: 8, max: 20 }) }),
     status: 201,
     handler: async ({ body, services, req }) => {
       try {

@@ -1,26 +1,29 @@
 import { createHash } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
+import { text } from '../../../shared/validation.js';
 import type { Product } from '../../../shared/schema/index.js';
 import type { ProviderName } from '../../payments/provider.js';
 import { AppError, notFound } from '../http/errors.js';
-import { defineRoute, tenantIdParam, type RouteDef } from '../http/route.js';
+import { defineRoute, idParam, tenantIdParam, type RouteDef } from '../http/route.js';
 import { asApiError, idempotencyKey } from '../payments/routes.js';
 
 const tenantParams = z.object({ tenantId: tenantIdParam });
+/** An order's payment status: unpaid until its payment starts, then the payment's (succeeded is paid). */
+const ORDER_PAYMENT_STATUSES = ['unpaid', 'pending', 'paid', 'failed', 'expired', 'refunded', 'review'] as const;
 const ONLINE_PROVIDERS = ['stripe', 'paypal', 'mtn-momo', 'orange-money'] as const satisfies readonly ProviderName[];
 
 const orderBody = z.object({
   customer: z.object({
-    name: z.string().trim().min(2).max(120),
+    name: text({ min: 2, max: 120 }),
     phone: z.string().trim().regex(/^\+?[0-9 ]{8,16}$/, 'numéro de téléphone invalide'),
-    email: z.email().optional(),
+    email: z.email().max(200).optional(),
   }),
-  lines: z.array(z.object({ productId: z.string().min(1).max(64), quantity: z.number().int().min(1).max(999) })).min(1).max(100),
+  lines: z.array(z.object({ productId: text({ min: 1, max: 64 }), quantity: z.number().int().min(1).max(999) })).min(1).max(100),
   provider: z.enum(ONLINE_PROVIDERS),
   /** Where the provider's page sends the customer back (the storefront's order page). */
-  returnUrl: z.url().optional(),
-  boutiqueId: z.string().max(64).optional(),
+  returnUrl: z.url().max(2000).optional(),
+  boutiqueId: idParam.optional(),
 });
 
 type OrderRow = {
@@ -65,7 +68,7 @@ export const ecommerceRoutes: RouteDef[] = [
     tags: ['ecommerce'],
     access: { kind: 'public' },
     params: z.object({ tenantCode: z.string().regex(/^[a-z0-9-]{2,32}$/i) }),
-    query: z.object({ q: z.string().max(80).optional(), limit: z.coerce.number().int().min(1).max(200).default(60) }),
+    query: z.object({ q: text({ max: 80 }).optional(), limit: z.coerce.number().int().min(1).max(200).default(60) }),
     handler: async ({ params, query, services }) => {
       const tenant = await services.tenants.byCode(params.tenantCode);
       if (!tenant || tenant.status !== 'active') throw notFound('TENANT_NOT_FOUND');
@@ -163,7 +166,7 @@ export const ecommerceRoutes: RouteDef[] = [
     tags: ['ecommerce'],
     access: { kind: 'permission', module: 'ecommerce.orders', action: 'read' },
     params: tenantParams,
-    query: z.object({ paymentStatus: z.string().max(20).optional(), limit: z.coerce.number().int().min(1).max(200).default(50) }),
+    query: z.object({ paymentStatus: z.enum(ORDER_PAYMENT_STATUSES).optional(), limit: z.coerce.number().int().min(1).max(200).default(50) }),
     handler: async ({ params, query, tx }) => {
       const { rows } = await tx.query<OrderRow>(
         `SELECT * FROM orders WHERE tenant_id = $1 AND ($2::text IS NULL OR payment_status = $2) ORDER BY created_at DESC LIMIT $3`,

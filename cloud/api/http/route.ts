@@ -3,6 +3,7 @@ import type { NextFunction, Request, Response, Router } from 'express';
 import { z, type ZodType } from 'zod';
 import type { ErrorCode } from '../../../shared/i18n/index.js';
 import { can, type Action, type Module } from '../../../shared/rbac.js';
+import { findUnsafeValue, VALUE_LIMITS } from '../../../shared/text.js';
 import type { Queryable } from '../../db/database.js';
 import type { Services, Tenant } from '../services.js';
 import { AppError, fieldIssues, forbidden, unauthenticated } from './errors.js';
@@ -61,6 +62,12 @@ export type RouteDef<P = unknown, Q = unknown, B = unknown> = {
    * trail (the payment and event tables), so no audit entry is written for it.
    */
   transaction?: false;
+  /**
+   * The body is a batch of documents that the route's own layer checks one by one against the text
+   * rule, setting a refused one aside and keeping the others (sync pushes): the root check leaves
+   * the body to it, where refusing the whole batch would block a till's queue on one document.
+   */
+  bodyCheckedPerDocument?: true;
   /** A user who must change their password may still call this route. */
   allowedBeforePasswordChange?: boolean;
   handler: (ctx: HandlerContext<P, Q, B>) => Promise<unknown>;
@@ -77,6 +84,52 @@ export const pageQuery = z.object({ limit: z.coerce.number().int().min(1).max(50
 
 export function isTenantRoute(route: RouteDef): boolean {
   return route.path.includes(':tenantId');
+}
+
+const UNSAFE_VALUE_MESSAGES = {
+  text: 'caractère interdit (octet nul ou demi-caractère Unicode)',
+  depth: `valeur trop imbriquée (${VALUE_LIMITS.depth} niveaux au plus)`,
+  size: `valeur trop grande (${VALUE_LIMITS.keys} éléments au plus)`,
+  key: 'nom de champ interdit',
+} as const;
+
+/**
+ * The one text rule of shared/text.ts, applied to every part of every request before a schema,
+ * a service or the database sees it: hostile text is the caller's fault, answered 400 with the
+ * place it was found.
+ */
+function assertSafeValue(value: unknown, part: string): void {
+  const found = findUnsafeValue(value);
+  if (found) throw new AppError(400, 'VALIDATION_FAILED', [{ path: found.path ? `${part}.${found.path}` : part, message: UNSAFE_VALUE_MESSAGES[found.reason] }]);
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * A body kept as bytes (provider callbacks, for their signatures) obeys the same rule once read:
+ * UTF-8 text without NUL, and, when it is JSON (every provider's is), a value without hostile text.
+ */
+function assertSafeBytes(bytes: Buffer): void {
+  if (bytes.length === 0) return;
+  let text: string;
+  try {
+    text = strictUtf8.decode(bytes);
+  } catch {
+    throw new AppError(400, 'VALIDATION_FAILED', [{ path: 'body', message: 'texte UTF-8 invalide' }]);
+  }
+  assertSafeValue(text, 'body');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return; // Not JSON: the adapter refuses it on its own terms.
+  }
+  assertSafeValue(parsed, 'body');
+}
+
+function assertSafeBody(body: unknown): void {
+  if (Buffer.isBuffer(body)) assertSafeBytes(body);
+  else assertSafeValue(body, 'body');
 }
 
 function parsePart<T>(schema: ZodType<T> | undefined, value: unknown, part: string): T {
@@ -134,10 +187,14 @@ export function mountRoute(router: Pick<Router, RouteDef['method']>, route: Rout
     try {
       const principal = req.principal ?? null;
       authorize(route, principal, req.authError);
+      assertSafeValue(req.params, 'params');
       const params = parsePart(route.params, req.params, 'params');
       // Another tenant's caller learns nothing, not even which of its inputs would be invalid.
       const tenant = tenantRoute ? await services.tenants.assertAccess((params as { tenantId: string }).tenantId, principal) : null;
-      const query = parsePart(route.query, req.query, 'query');
+      const rawQuery: unknown = req.query;
+      assertSafeValue(rawQuery, 'query');
+      if (!route.bodyCheckedPerDocument) assertSafeBody(req.body);
+      const query = parsePart(route.query, rawQuery, 'query');
       const body = parsePart(route.body, req.body, 'body');
       const audit: HandlerContext<unknown, unknown, unknown>['audit'] = {};
       const afterCommit: Array<() => Promise<unknown>> = [];

@@ -1,5 +1,7 @@
 import type { Request } from 'express';
 import { z } from 'zod';
+import { CURRENCY_EXPONENTS } from '../../../shared/money.js';
+import { text } from '../../../shared/validation.js';
 import { PaymentProviderError } from '../../payments/errors.js';
 import type { ProviderName } from '../../payments/provider.js';
 import { PaymentRequestError, type PaymentView } from '../../payments/service.js';
@@ -60,13 +62,13 @@ function callbackRoute(method: 'post' | 'put', segment: string, provider: Provid
 }
 
 const posPaymentBody = z.object({
-  idempotencyKey: z.string().optional(),
+  idempotencyKey: text({ max: 128 }).optional(),
   method: z.enum(['mtn_momo', 'orange_money']),
   amountMinor: z.number().int().positive().max(1_000_000_000_000),
-  currency: z.string().regex(/^[A-Z]{3}$/).default('GNF'),
+  currency: z.enum(Object.keys(CURRENCY_EXPONENTS) as [keyof typeof CURRENCY_EXPONENTS]).default('GNF'),
   /** MTN: the payer's number, with country code (Guinea 224 added to a local 9-digit number). */
   phone: z.string().trim().regex(/^\+?[0-9 ]{8,16}$/, 'numéro de téléphone invalide').optional(),
-  reference: z.string().trim().max(64).optional(),
+  reference: text({ max: 64 }).optional(),
 });
 
 const PROVIDER_OF_TENDER = { mtn_momo: 'mtn-momo', orange_money: 'orange-money' } as const;
@@ -150,7 +152,7 @@ export const paymentRoutes: RouteDef[] = [
     access: { kind: 'permission', module: 'payments.refunds', action: 'write' },
     transaction: false,
     params: z.object({ tenantId: tenantIdParam, paymentId: paymentIdParam }),
-    body: z.object({ reason: z.string().trim().min(3).max(300) }),
+    body: z.object({ reason: text({ min: 3, max: 300 }) }),
     handler: async ({ params, body, user, services, req }) => {
       const key = idempotencyKey(req);
       const payment = await asApiError(() => services.payments.refund(params.tenantId, params.paymentId, key, body.reason));

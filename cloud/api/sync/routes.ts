@@ -66,6 +66,7 @@ export const syncRoutes: RouteDef[] = [
     access: { kind: 'device' },
     params: collectionParams,
     body: pushBodySchema,
+    bodyCheckedPerDocument: true,
     handler: async ({ params, body, device, services, req }) => {
       const collection = replicatedCollection(params.collection);
       if (!collection) throw notFound();

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { text } from '../../../shared/validation.js';
 import { v7 as uuidv7 } from 'uuid';
 import { MANAGEABLE_ROLES } from '../../../shared/rbac.js';
 import { hashPassword, isStrongEnough, temporaryPassword } from '../auth/passwords.js';
@@ -21,8 +22,8 @@ const COLUMNS = `id, email, name, phone, role, boutique_ids AS "boutiqueIds", ac
 
 export const createUserBody = z.object({
   email,
-  name: z.string().trim().min(2).max(120),
-  phone: z.string().trim().max(40).default(''),
+  name: text({ min: 2, max: 120 }),
+  phone: text({ max: 40 }).default(''),
   role: tenantRole,
   boutiqueIds: z.array(idParam).max(50).default([]),
   password: z.string().min(1).max(200).optional(),
@@ -30,8 +31,8 @@ export const createUserBody = z.object({
 
 export const updateUserBody = z
   .object({
-    name: z.string().trim().min(2).max(120).optional(),
-    phone: z.string().trim().max(40).optional(),
+    name: text({ min: 2, max: 120 }).optional(),
+    phone: text({ max: 40 }).optional(),
     role: tenantRole.optional(),
     boutiqueIds: z.array(idParam).max(50).optional(),
     active: z.boolean().optional(),
@@ -154,7 +155,7 @@ export const userRoutes: RouteDef[] = [
     action: 'users.password_reset',
     access: { kind: 'permission', module: 'admin.companies', action: 'write' },
     params: userParams,
-    body: z.object({ reason: z.string().trim().min(5, 'motif obligatoire (5 caractères minimum)').max(500) }),
+    body: z.object({ reason: text({ max: 500 }).min(5, 'motif obligatoire (5 caractères minimum)') }),
     handler: async ({ params, body, tx, services, audit, afterCommit }) => {
       const password = temporaryPassword();
       const { rowCount } = await tx.query(
