@@ -73,8 +73,15 @@ export async function listProducts(
     where += ` AND (${column}, id COLLATE "C") ${options.dir === 'asc' ? '>' : '<'} ($${params.length - 1}::${cast}, $${params.length}::text)`;
   }
   params.push(options.limit + 1);
+  // The page's ids come from the sort's index alone (it carries the filtered columns), then only
+  // those documents are read: filters that skip thousands of products skip them in the index.
   const { rows } = await tx.query<{ doc: Product }>(
-    `SELECT doc FROM products WHERE ${where} ORDER BY ${column} ${order}, id COLLATE "C" ${order} LIMIT $${params.length}`,
+    `SELECT p.doc FROM (
+       SELECT id, ${column} AS key FROM products WHERE ${where}
+       ORDER BY ${column} ${order}, id COLLATE "C" ${order} LIMIT $${params.length}
+     ) AS page
+     JOIN products p ON p.tenant_id = $1 AND p.id = page.id
+     ORDER BY page.key ${order}, page.id COLLATE "C" ${order}`,
     params,
   );
   return rows.map((row) => row.doc);

@@ -384,15 +384,19 @@ export const tenantMigrations: Migration[] = [
           ADD COLUMN price_minor bigint GENERATED ALWAYS AS ((doc->>'priceMinor')::bigint) STORED,
           ADD COLUMN active boolean GENERATED ALWAYS AS ((doc->>'active')::boolean) STORED,
           ADD COLUMN doc_updated_at text COLLATE "C" GENERATED ALWAYS AS (doc->>'updatedAt') STORED;
-        -- One index per sort of the list, the id breaking ties: a page starts where the last ended.
-        CREATE INDEX products_by_name ON products (tenant_id, search_name, (id COLLATE "C")) WHERE NOT deleted;
-        CREATE INDEX products_by_barcode ON products (tenant_id, barcode, (id COLLATE "C")) WHERE NOT deleted;
-        CREATE INDEX products_by_price ON products (tenant_id, price_minor, (id COLLATE "C")) WHERE NOT deleted;
-        CREATE INDEX products_by_update ON products (tenant_id, doc_updated_at, (id COLLATE "C")) WHERE NOT deleted;
-        -- The list's total, counted from this index alone (the filters' columns are all in it), and
-        -- a category's products in name order.
+        -- One index per sort of the list, the id breaking ties (a page starts where the last
+        -- ended), carrying every filtered column: a page is found in the index alone, however many
+        -- products the filters skip, and only its own documents are read from the table.
+        CREATE INDEX products_by_name ON products (tenant_id, search_name, (id COLLATE "C"))
+          INCLUDE (id, active, category_id, barcode) WHERE NOT deleted;
+        CREATE INDEX products_by_barcode ON products (tenant_id, barcode, (id COLLATE "C"))
+          INCLUDE (id, active, category_id, search_name) WHERE NOT deleted;
+        CREATE INDEX products_by_price ON products (tenant_id, price_minor, (id COLLATE "C"))
+          INCLUDE (id, active, category_id, search_name, barcode) WHERE NOT deleted;
+        CREATE INDEX products_by_update ON products (tenant_id, doc_updated_at, (id COLLATE "C"))
+          INCLUDE (id, active, category_id, search_name, barcode) WHERE NOT deleted;
+        -- The list's total, counted from this index alone.
         CREATE INDEX products_filter ON products (tenant_id, active, category_id) INCLUDE (search_name, barcode) WHERE NOT deleted;
-        CREATE INDEX products_category_by_name ON products (tenant_id, category_id, search_name, (id COLLATE "C")) WHERE NOT deleted;
       `);
     },
   },
