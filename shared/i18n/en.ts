@@ -89,5 +89,8 @@ export const en: Catalogue = {
     PIN_TOO_SIMPLE: 'PIN too simple (1111, 1234…): choose another one.',
     PIN_NOT_SET: 'No PIN for this user on this till: sign in with your password, then set your PIN.',
     PIN_INVALID: 'Wrong PIN.',
+    PRODUCT_BARCODE_TAKEN: 'This barcode already belongs to another product.',
+    CATEGORY_NOT_FOUND: 'Category not found: choose an existing category.',
+    LIST_CURSOR_INVALID: 'Invalid list position: start again from the first page.',
   },
 };

@@ -87,5 +87,8 @@ export const fr = {
     PIN_TOO_SIMPLE: 'Code PIN trop simple (1111, 1234…) : choisissez-en un autre.',
     PIN_NOT_SET: 'Aucun code PIN pour cet utilisateur sur cette caisse : connectez-vous avec votre mot de passe, puis créez votre PIN.',
     PIN_INVALID: 'Code PIN incorrect.',
+    PRODUCT_BARCODE_TAKEN: 'Ce code-barres est déjà celui d’un autre produit.',
+    CATEGORY_NOT_FOUND: 'Catégorie introuvable : choisissez une catégorie existante.',
+    LIST_CURSOR_INVALID: 'Position de liste invalide : recommencez depuis la première page.',
   },
 } as const;
