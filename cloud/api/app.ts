@@ -68,7 +68,8 @@ export function openApiDocument(routes: RouteDef[]) {
  * API started is served, and a missing one says how to make it.
  */
 function serveWebAdmin(app: Express, dir: string): void {
-  app.get('/app', (_req, res) => res.redirect(301, '/app/'));
+  // Routing is not strict, so '/app' also matches '/app/': redirect the bare one only.
+  app.get('/app', (req, res, next) => (req.originalUrl.split('?')[0] === '/app' ? res.redirect(301, '/app/') : next()));
   app.use('/app/assets', express.static(join(dir, 'assets'), { index: false, immutable: true, maxAge: '1y' }));
   app.get(['/app/', '/app/*splat'], (req, res, next) => {
     if (req.path.startsWith('/app/assets/')) return next();

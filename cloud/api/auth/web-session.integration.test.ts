@@ -23,7 +23,7 @@ describe('web admin sessions: refresh token in an httpOnly cookie', () => {
   });
   afterAll(async () => api?.close());
 
-  async function webLogin(user = DEMO_USERS.pdg) {
+  async function webLogin(user: { email: string; password: string } = DEMO_USERS.pdg) {
     const res = await api.call('post', '/api/auth/login', { body: { tenant: 'demo', email: user.email, password: user.password, session: 'cookie' }, headers: WEB });
     expect(res.status).toBe(200);
     const cookie = refreshCookie(res.headers);
