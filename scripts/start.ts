@@ -17,6 +17,9 @@ import { startHost } from '../desktop/host/host.js';
 // order or a counter mobile-money payment goes all the way through, and nothing real can move.
 const payments = loadPaymentConfig(process.env);
 const simulators = payments.mode === 'live' ? null : await startPaymentSimulators({ port: Number(process.env.PAYMENT_SIMULATOR_PORT ?? DEFAULT_SIMULATOR_PORT) });
+// The managers' web admin at /app/: built before the API serves it, when missing or older than its sources.
+const webAdminCheck = fileURLToPath(new URL('../cloud/web/admin/build-if-stale.ts', import.meta.url));
+if (existsSync(webAdminCheck)) spawnSync('npx', ['tsx', webAdminCheck], { cwd: fileURLToPath(new URL('..', import.meta.url)), stdio: 'inherit' });
 await import('../cloud/api/main.js');
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -78,6 +81,7 @@ if (electron && rendererBuilt && run('npx', ['tsc', '-b', 'desktop/main', 'deskt
     dev: !rendererBuilt && existsSync(rendererConfig),
   });
   process.stdout.write(`\nAfriGest Caisse : ouvrez / open ${host.openUrl}\n\n`);
+  process.stdout.write(`Administration web / web admin : ${cloudUrl}/app/\n`);
   if (simulators) process.stdout.write(`Boutique en ligne / storefront : ${cloudUrl}/boutique/demo\n${payments.notice}\n\n`);
   const stop = () => void host.close().then(() => simulators?.close());
   process.once('SIGINT', stop);

@@ -1,6 +1,7 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import cors from 'cors';
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
@@ -29,6 +30,10 @@ const STOREFRONT_DIR = ['../web/storefront/', '../../../cloud/web/storefront/']
   .map((relative) => fileURLToPath(new URL(relative, import.meta.url)))
   .find((dir) => existsSync(dir));
 
+// The web admin's build (cloud/web/admin) is dist/web-admin/: two levels up from the sources,
+// beside dist/cloud/ once compiled. Not required to exist yet: `npm start` may build it after.
+const WEB_ADMIN_DIR = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? '../../dist/web-admin/' : '../../web-admin/', import.meta.url));
+
 /** Every route of the API, in one list: mounted, documented and tested from here. */
 export const apiRoutes: RouteDef[] = [
   ...authRoutes,
@@ -54,6 +59,27 @@ export function openApiDocument(routes: RouteDef[]) {
     openapi: '3.1.0',
     info: { title: 'AfriGest API', version: '0.1.0', description: 'API du cloud AfriGest. Erreurs : { error: { code, message, details } }.' },
     servers: [{ url: '/' }],
+  });
+}
+
+/**
+ * The web admin at /app/: hashed assets cached for good, every other path under /app/ is the
+ * page itself (the browser's router reads it). Checked per request, so a build made after the
+ * API started is served, and a missing one says how to make it.
+ */
+function serveWebAdmin(app: Express, dir: string): void {
+  // Routing is not strict, so '/app' also matches '/app/': redirect the bare one only.
+  app.get('/app', (req, res, next) => (req.originalUrl.split('?')[0] === '/app' ? res.redirect(301, '/app/') : next()));
+  app.use('/app/assets', express.static(join(dir, 'assets'), { index: false, immutable: true, maxAge: '1y' }));
+  app.get(['/app/', '/app/*splat'], (req, res, next) => {
+    if (req.path.startsWith('/app/assets/')) return next();
+    if (!existsSync(join(dir, 'index.html'))) {
+      res.status(503).type('text/plain; charset=utf-8').send('Administration web non construite : lancez `npm start` (qui la construit) ou `npx vite build --config cloud/web/admin/vite.config.ts`.\n');
+      return;
+    }
+    // The page changes with every build: always asked again, its assets never.
+    res.setHeader('Cache-Control', 'no-cache');
+    res.sendFile('index.html', { root: dir });
   });
 }
 
@@ -93,6 +119,7 @@ export function createApp(services: Services, extraRoutes: RouteDef[] = []): Exp
     app.use('/boutique-assets', express.static(STOREFRONT_DIR, { index: false, maxAge: '1h' }));
     app.get(['/boutique/:code', '/boutique/:code/commande/:orderId'], (_req, res) => res.sendFile('index.html', { root: STOREFRONT_DIR }));
   }
+  serveWebAdmin(app, services.config.webAdminDir ?? WEB_ADMIN_DIR);
   app.get('/metrics', async (_req, res) => {
     res.setHeader('Content-Type', services.metrics.registry.contentType);
     res.end(await services.metrics.registry.metrics());

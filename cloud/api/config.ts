@@ -27,6 +27,7 @@ const envSchema = z.object({
   TENANT_OWNER_DATABASE_URL: z.string().optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   DATA_DIR: z.string().default('./data/cloud'),
+  WEB_ADMIN_DIR: z.string().optional(),
   REDIS_URL: z.string().optional(),
   REDIS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9_.:-]{0,64}$/).default(''),
   MIGRATE_ON_START: booleanText.default(true),
@@ -58,6 +59,8 @@ export type Config = {
   /** Connections per pool serving tenant requests. */
   databasePoolSize: number;
   dataDir: string;
+  /** The built web admin served at /app/ (`dist/web-admin` when unset). */
+  webAdminDir: string | undefined;
   redisUrl: string | undefined;
   /** Put before every Redis key this API writes: several deployments can share one Redis. */
   redisKeyPrefix: string;
@@ -103,6 +106,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     tenantOwnerDatabaseUrl: e.TENANT_OWNER_DATABASE_URL || undefined,
     databasePoolSize: e.DATABASE_POOL_SIZE,
     dataDir: e.DATA_DIR,
+    webAdminDir: e.WEB_ADMIN_DIR || undefined,
     redisUrl: e.REDIS_URL || undefined,
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
     migrateOnStart: e.MIGRATE_ON_START,

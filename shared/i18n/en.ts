@@ -15,6 +15,7 @@ export const en: Catalogue = {
     TOO_MANY_REQUESTS: 'Too many requests: try again in a moment.',
     REFRESH_TOKEN_INVALID: 'Session expired: sign in again.',
     REFRESH_TOKEN_REUSED: 'This session was reused: every linked session has been closed for safety.',
+    CSRF_HEADER_REQUIRED: 'Request refused: it does not come from the AfriGest admin (web session header missing).',
     PASSWORD_TOO_WEAK: 'Password too weak: at least 8 characters, with letters and digits.',
     PASSWORD_CHANGE_REQUIRED: 'You must change your password before going on.',
     CURRENT_PASSWORD_WRONG: 'The current password is wrong.',

@@ -13,6 +13,7 @@ export const fr = {
     TOO_MANY_REQUESTS: 'Trop de requêtes : réessayez dans un instant.',
     REFRESH_TOKEN_INVALID: 'Session expirée : reconnectez-vous.',
     REFRESH_TOKEN_REUSED: 'Cette session a été réutilisée : toutes les sessions liées ont été fermées par sécurité.',
+    CSRF_HEADER_REQUIRED: 'Requête refusée : elle ne vient pas de l’administration AfriGest (en-tête de session web absent).',
     PASSWORD_TOO_WEAK: 'Mot de passe trop faible : 8 caractères minimum, avec lettres et chiffres.',
     PASSWORD_CHANGE_REQUIRED: 'Vous devez changer votre mot de passe avant de continuer.',
     CURRENT_PASSWORD_WRONG: 'Le mot de passe actuel est incorrect.',
