@@ -75,8 +75,8 @@ export function ProductsScreen() {
     () =>
       helper.columns([
         helper.accessor('barcode', { header: () => t('ui.products.columns.barcode'), cell: (c) => <span className="mono">{c.getValue()}</span> }),
-        helper.accessor('name', { header: () => t('ui.products.columns.name'), cell: (c) => <Link to={`/produits/${encodeURIComponent(c.row.original.id)}`}>{c.getValue()}</Link> }),
-        helper.accessor('categoryId', { id: 'category', enableSorting: false, header: () => t('ui.products.columns.category'), cell: (c) => categoryNames.get(c.getValue()) ?? '—' }),
+        helper.accessor('name', { header: () => t('ui.products.columns.name'), cell: (c) => <Link to={`/produits/${encodeURIComponent(c.row.original.id)}`} title={c.getValue()}>{c.getValue()}</Link> }),
+        helper.accessor('categoryId', { id: 'category', enableSorting: false, header: () => t('ui.products.columns.category'), cell: (c) => <span title={categoryNames.get(c.getValue())}>{categoryNames.get(c.getValue()) ?? '—'}</span> }),
         helper.accessor('unit', { enableSorting: false, header: () => t('ui.products.columns.unit'), cell: (c) => t(`ui.products.units.${c.getValue()}`) }),
         helper.accessor('priceMinor', { header: () => t('ui.products.columns.price'), cell: (c) => format.money(c.getValue()) }),
         helper.accessor('vatRateBp', { enableSorting: false, header: () => t('ui.products.columns.vat'), cell: (c) => format.percent(c.getValue()) }),
