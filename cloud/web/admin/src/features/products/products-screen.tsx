@@ -28,8 +28,15 @@ function useFilters(): [ProductFilters, (changes: Partial<ProductFilters>) => vo
     sort: (SORTS as readonly string[]).includes(params.get('tri') ?? '') ? (params.get('tri') as ProductSort) : 'name',
     dir: params.get('ordre') === 'desc' ? 'desc' : 'asc',
   };
+  // Changes build on the last filters asked for, not on this render's: a search written when the
+  // hand pauses may land after a category was chosen and before the address shows it, and must
+  // not take the category back. The address resets it once it has moved.
+  const address = params.toString();
+  const latest = useRef({ address, filters });
+  if (latest.current.address !== address) latest.current = { address, filters };
   const update = (changes: Partial<ProductFilters>) => {
-    const next = { ...filters, ...changes };
+    const next = { ...latest.current.filters, ...changes };
+    latest.current = { address: latest.current.address, filters: next };
     const search = new URLSearchParams();
     if (next.q) search.set('q', next.q);
     if (next.categoryId) search.set('categorie', next.categoryId);
