@@ -221,6 +221,11 @@ function quoted(value: string): string {
  * their search form ("epicerie" finds "Épicerie"); two categories of the same form make the
  * name ambiguous. A barcode twice in the file is an error on its second line: the file would
  * otherwise say two things about one product.
+ *
+ * The valid lines are kept (the file's limits bound them to a few tens of megabytes) rather than
+ * written as they come: all-or-nothing must know every line is good before anything is written,
+ * and the tenant's transaction, which holds its change sequence and so its tills' pushes, then
+ * lasts only as long as the writes, never as long as a slow upload.
  */
 export async function readImportFile(body: AsyncIterable<Buffer | string>, categories: Category[]): Promise<ImportFile> {
   const byName = new Map<string, string | null>();
