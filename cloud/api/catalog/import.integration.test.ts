@@ -121,6 +121,18 @@ describe('the catalogue as a CSV file: export, and import by barcode', () => {
     const written = await api.call('get', `/api/tenants/${tenant}/products?q=3200000000011`, { token: pdg });
     expect(written.body.products[0]).toMatchObject({ name: 'Autre bon', unit: 'l', priceMinor: 2000, vatRateBp: 1800, active: true });
     expect((await catalogueState()).count).toBe(before.count + 2);
+    const trail = await api.services.databases.withTenant(tenant, async (tx) =>
+      (await tx.query<{ details: unknown }>(`SELECT details FROM audit_log WHERE tenant_id = $1 AND action = 'products.import' ORDER BY id DESC LIMIT 1`, [tenant])).rows,
+    );
+    expect(trail[0]!.details).toMatchObject({ mode: 'valid-only', created: 2, errorCount: 9 });
+  });
+
+  it('takes a comma-separated file without a byte order mark, categories by name in any case or accents', async () => {
+    const file = `code_barres,nom,categorie,unite,prix_vente,tva,actif\n3600000000001,"Sucre, 1 kg",${categoryNames[0]!.toUpperCase()},piece,12 500,"18,5",NON\n`;
+    const answer = await importFile(file);
+    expect(answer.result).toMatchObject({ created: 1, errorCount: 0 });
+    const found = await api.call('get', `/api/tenants/${tenant}/products?q=3600000000001&status=all`, { token: pdg });
+    expect(found.body.products[0]).toMatchObject({ name: 'Sucre, 1 kg', priceMinor: 12_500, vatRateBp: 1850, active: false });
   });
 
   it('refuses hostile or unreadable files with a 4xx, never a 5xx', async () => {
