@@ -103,6 +103,8 @@ export const catalogRoutes: RouteDef[] = [
         // Not destroyed when reading stops early: the answer must still reach the caller.
         file = await catalog.readImportFile(req.iterator({ destroyOnReturn: false }), categories);
       } catch (error) {
+        // The caller hung up mid-upload: theirs to retry, not a fault of ours to log as one.
+        if ((error as { code?: string }).code === 'ECONNRESET') throw new AppError(400, 'MALFORMED_REQUEST');
         // Refused before the whole body was read: the rest is drained and the connection closed.
         if (!req.readableEnded) {
           res.setHeader('Connection', 'close');
