@@ -5,10 +5,17 @@
  * the same two statements written by hand and run directly on the same database, in the same run.
  * Requests and statements alternate one by one, so both see the same machine; each round prints
  * the median latencies and their ratio, and the result is the median of the rounds' ratios
- * (goal: at most 2x). Needs PostgreSQL (BENCH_DATABASE_URL, default the local server): the
+ * (goal: at most 2x).
+ *
+ * Then the catalogue import: 100,000 lines of CSV sent to the API (read, every line checked,
+ * matched by barcode, written through the sync store in the tenant's transaction) against a raw
+ * `COPY` of the same 100,000 products, as finished documents, into the products table by psql, in
+ * the same run, alternating. The ratio is COPY's time over the API's (goal: at least 0.25).
+ * Needs PostgreSQL (BENCH_DATABASE_URL, default the local server): the
  * embedded database is one process's, and the direct baseline needs a second connection.
  */
-import { execSync } from 'node:child_process';
+import { execSync, spawn } from 'node:child_process';
+import { v7 as uuidv7 } from 'uuid';
 import pg from 'pg';
 import { createScratchDatabase } from '../cloud/db/test-databases.js';
 import { searchForm } from '../shared/text.js';
@@ -19,6 +26,8 @@ import { percentile } from './support/stats.js';
 const PRODUCTS = Number(process.env.BENCH_PRODUCTS ?? 100_000);
 const CATEGORIES = Number(process.env.BENCH_CATEGORIES ?? 40);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const IMPORT_LINES = Number(process.env.BENCH_IMPORT_LINES ?? 100_000);
+const IMPORT_ROUNDS = Number(process.env.BENCH_IMPORT_ROUNDS ?? 3);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 200);
 const server = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -134,6 +143,69 @@ try {
     const median = [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
     console.log(`${label}: API at ${median.toFixed(2)}x the direct SQL's latency, median of ${ROUNDS} rounds (${values.map((r) => r.toFixed(2)).join(', ')}; goal: at most 2x) — ${median <= 2 ? 'goal met' : 'goal NOT met'}`);
   }
+
+  // -------------------------------------------------------------------------------------------
+  // The catalogue import against a raw COPY of the same rows
+  // -------------------------------------------------------------------------------------------
+  console.log(`\nbench:admin — catalogue import, ${IMPORT_LINES.toLocaleString('fr-FR')} CSV lines through the API against a raw COPY of the same products, ${IMPORT_ROUNDS} rounds`);
+  const lines = Array.from({ length: IMPORT_LINES }, (_, i) => ({
+    barcode: String(3_100_000_000_000 + i), name: `${words[i % words.length]} import n° ${i}`, category: i % CATEGORIES,
+    unit: i % 7 === 0 ? 'kg' : 'piece', priceMinor: 500 + (i % 1000) * 25, vatRateBp: i % 3 === 0 ? 1000 : 1800, active: i % 50 !== 0,
+  }));
+  const csv = `\uFEFFcode_barres;nom;categorie;unite;prix_vente;tva;actif\r\n${lines
+    .map((l) => `${l.barcode};${l.name};Rayon ${l.category};${l.unit};${l.priceMinor};${String(l.vatRateBp / 100)};${l.active ? 'oui' : 'non'}\r\n`)
+    .join('')}`;
+  // What COPY loads: the documents the import makes, finished, in COPY's text format.
+  const copyRows = () => {
+    const stamp = new Date().toISOString();
+    return lines
+      .map((l, i) => {
+        const doc = {
+          id: uuidv7(), tenantId, barcode: l.barcode, name: l.name, searchName: searchForm(l.name), categoryId: categoryIds[l.category],
+          unit: l.unit, priceMinor: l.priceMinor, vatRateBp: l.vatRateBp, active: l.active, updatedAt: stamp,
+        };
+        return `${tenantId}\t${doc.id}\t${10_000_000 + i}\tf\t${JSON.stringify(doc).replaceAll('\\', '\\\\')}\n`;
+      })
+      .join('');
+  };
+  const removeImported = async () => {
+    await db.query(`DELETE FROM products WHERE tenant_id = $1 AND barcode >= '3100000000000' AND barcode < '3200000000000'`, [tenantId]);
+    await db.query('VACUUM ANALYZE products');
+  };
+  const copyWithPsql = (rowsText: string) =>
+    new Promise<void>((resolve, reject) => {
+      const psql = spawn('psql', [scratch.url, '-v', 'ON_ERROR_STOP=1', '-qc', '\\copy products (tenant_id, id, seq, deleted, doc) FROM STDIN'], { stdio: ['pipe', 'inherit', 'inherit'] });
+      psql.on('error', reject);
+      psql.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`psql exited with ${code}`))));
+      psql.stdin.end(rowsText);
+    });
+  const importRatios: number[] = [];
+  console.log('  round   API import s   raw COPY s   API lines/s   COPY lines/s   ratio (COPY/API time)');
+  for (let round = 1; round <= IMPORT_ROUNDS; round++) {
+    await removeImported();
+    let start = performance.now();
+    const res = await fetch(`${baseUrl}/api/tenants/${tenantId}/products/import`, { method: 'POST', headers: { ...headers, 'content-type': 'text/csv' }, body: csv });
+    const answer = (await res.text()).trim().split('\n');
+    const apiSeconds = (performance.now() - start) / 1000;
+    const result = JSON.parse(answer.at(-1)!) as { type: string; created?: number };
+    if (res.status !== 200 || result.type !== 'result' || result.created !== IMPORT_LINES) throw new Error(`the import did not create every line: ${res.status} ${answer.at(-1)}`);
+
+    await removeImported();
+    const rowsText = copyRows();
+    start = performance.now();
+    await copyWithPsql(rowsText);
+    const copySeconds = (performance.now() - start) / 1000;
+    const ratio = copySeconds / apiSeconds;
+    importRatios.push(ratio);
+    console.log(
+      `  ${String(round).padStart(5)}   ${apiSeconds.toFixed(2).padStart(12)}   ${copySeconds.toFixed(2).padStart(10)}   ${Math.round(IMPORT_LINES / apiSeconds).toLocaleString('fr-FR').padStart(11)}   ${Math.round(IMPORT_LINES / copySeconds).toLocaleString('fr-FR').padStart(12)}   ${ratio.toFixed(2)}`,
+    );
+  }
+  await removeImported();
+  const importMedian = [...importRatios].sort((a, b) => a - b)[Math.floor(importRatios.length / 2)]!;
+  console.log(
+    `\ncatalogue import: API at ${importMedian.toFixed(2)} of a raw COPY's throughput, median of ${IMPORT_ROUNDS} rounds (${importRatios.map((r) => r.toFixed(2)).join(', ')}; goal: at least 0.25) — ${importMedian >= 0.25 ? 'goal met' : 'goal NOT met'}`,
+  );
 } finally {
   await db.end();
   await stopProcess(api);

@@ -93,5 +93,12 @@ export const en: Catalogue = {
     PRODUCT_BARCODE_TAKEN: 'This barcode already belongs to another product.',
     CATEGORY_NOT_FOUND: 'Category not found: choose an existing category.',
     LIST_CURSOR_INVALID: 'Invalid list position: start again from the first page.',
+    CSV_NOT_TEXT: 'This file is not a CSV: UTF-8 text expected (save it as "CSV UTF-8").',
+    CSV_EMPTY: 'The file is empty: the header line is expected.',
+    CSV_HEADER_INVALID: 'Unexpected file header: "{{expected}}" expected (separator ; or ,).',
+    CSV_MALFORMED: 'Unreadable CSV file at line {{line}}: {{reason}}.',
+    CSV_TOO_LARGE: 'File too large: {{max}} MB at most. Import it in several parts.',
+    CSV_TOO_MANY_ROWS: 'File too long: {{max, number}} lines at most. Import it in several parts.',
+    IMPORT_INTERRUPTED: 'Import interrupted: nothing was saved. Try again.',
   },
 };

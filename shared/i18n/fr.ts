@@ -91,5 +91,12 @@ export const fr = {
     PRODUCT_BARCODE_TAKEN: 'Ce code-barres est déjà celui d’un autre produit.',
     CATEGORY_NOT_FOUND: 'Catégorie introuvable : choisissez une catégorie existante.',
     LIST_CURSOR_INVALID: 'Position de liste invalide : recommencez depuis la première page.',
+    CSV_NOT_TEXT: 'Ce fichier n’est pas un CSV : texte UTF-8 attendu (enregistrez-le au format « CSV UTF-8 »).',
+    CSV_EMPTY: 'Le fichier est vide : la ligne d’en-tête est attendue.',
+    CSV_HEADER_INVALID: 'En-tête du fichier inattendu : « {{expected}} » attendu (séparateur ; ou ,).',
+    CSV_MALFORMED: 'Fichier CSV illisible à la ligne {{line}} : {{reason}}.',
+    CSV_TOO_LARGE: 'Fichier trop volumineux : {{max}} Mo au plus. Importez-le en plusieurs fois.',
+    CSV_TOO_MANY_ROWS: 'Fichier trop long : {{max, number}} lignes au plus. Importez-le en plusieurs fois.',
+    IMPORT_INTERRUPTED: 'Import interrompu : rien n’a été enregistré. Réessayez.',
   },
 } as const;

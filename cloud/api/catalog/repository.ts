@@ -143,3 +143,26 @@ export async function categoryCodesStartingWith(tx: Queryable, tenantId: string,
 export async function saveCategories(tx: Queryable, tenantId: string, categories: Category[]): Promise<void> {
   await writeDocuments(tx, tenantId, 'categories', categories);
 }
+
+/**
+ * A page of the whole catalogue (archived products included) in barcode order, after the given
+ * (barcode, id): the export reads it page by page on the barcode index, never all at once.
+ */
+export async function productsAfterBarcode(tx: Queryable, tenantId: string, after: { barcode: string; id: string } | null, limit: number): Promise<Product[]> {
+  const { rows } = await tx.query<{ doc: Product }>(
+    `SELECT doc FROM products
+     WHERE tenant_id = $1 AND NOT deleted AND ($2::text IS NULL OR (barcode, id COLLATE "C") > ($2::text, $3::text))
+     ORDER BY barcode, id COLLATE "C" LIMIT $4`,
+    [tenantId, after?.barcode ?? null, after?.id ?? '', limit],
+  );
+  return rows.map((row) => row.doc);
+}
+
+/** The live products holding any of these barcodes (an import matches its lines on them). */
+export async function productsByBarcodes(tx: Queryable, tenantId: string, barcodes: string[]): Promise<Product[]> {
+  const { rows } = await tx.query<{ doc: Product }>(
+    `SELECT doc FROM products WHERE tenant_id = $1 AND barcode = ANY($2::text[]) AND NOT deleted`,
+    [tenantId, barcodes],
+  );
+  return rows.map((row) => row.doc);
+}

@@ -1,25 +1,16 @@
 import { z } from 'zod';
+import { errorMessage, pickLocale } from '../../../shared/i18n/index.js';
 import { text } from '../../../shared/validation.js';
+import { AppError } from '../http/errors.js';
 import { defineRoute, idParam, tenantIdParam, type RouteDef } from '../http/route.js';
+import { productCreate, productFields } from './product-fields.js';
+import { CSV_LIMITS } from './catalogue-csv.js';
 import * as catalog from './service.js';
 
 const tenantParams = z.object({ tenantId: tenantIdParam });
 const productParams = z.object({ tenantId: tenantIdParam, productId: idParam });
 const categoryParams = z.object({ tenantId: tenantIdParam, categoryId: idParam });
 
-const productFields = z.object({
-  // Scanned or typed: no space inside, or a scanner's code would never match it.
-  barcode: text({ min: 1, max: 32 }).regex(/^\S+$/, 'code-barres sans espace'),
-  name: text({ min: 1, max: 200 }),
-  categoryId: text({ min: 1, max: 64 }),
-  unit: z.enum(['piece', 'kg', 'l']),
-  // Minor units of the tenant's currency (GNF and XOF have none): whole numbers only.
-  priceMinor: z.number().int('montant entier attendu (unités mineures)').min(0).max(1e15),
-  vatRateBp: z.number().int().min(0).max(10_000),
-  active: z.boolean(),
-});
-
-const productCreate = productFields.extend({ vatRateBp: productFields.shape.vatRateBp.default(1800), active: z.boolean().default(true) }).strict();
 const productChange = productFields
   .partial()
   .strict()
@@ -54,7 +45,101 @@ const productList = z.object({
 const readProducts = { kind: 'permission', module: 'products', action: 'read' } as const;
 const writeProducts = { kind: 'permission', module: 'products', action: 'write' } as const;
 
+const importQuery = z.object({ mode: z.enum(['all-or-nothing', 'valid-only']).default('all-or-nothing') });
+
+/** A CSV body as spreadsheets and browsers label it; anything else is not a catalogue file. */
+const CSV_MEDIA_TYPES = new Set(['text/csv', 'application/csv', 'text/plain', 'application/vnd.ms-excel']);
+
+/** Progress lines of an import: one every write batch, a few thousand lines each. */
+type ImportLine =
+  | { type: 'progress'; processed: number }
+  | { type: 'result'; mode: string; created: number; updated: number; unchanged: number; errorCount: number; errors: catalog.ImportLineError[] }
+  | { type: 'error'; error: { code: string; message: string } };
+
 export const catalogRoutes: RouteDef[] = [
+  defineRoute({
+    method: 'get',
+    path: '/api/tenants/:tenantId/products/export.csv',
+    summary: 'Exporter tout le catalogue en CSV (UTF-8 avec BOM, séparateur « ; », colonnes code_barres;nom;categorie;unite;prix_vente;tva;actif)',
+    tags: ['products'],
+    access: readProducts,
+    params: tenantParams,
+    content: { response: 'text/csv', description: 'Le catalogue, archivés compris, par ordre de code-barres' },
+    handler: async ({ params, tx, res }) => {
+      res.status(200);
+      res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+      res.setHeader('Content-Disposition', 'attachment; filename="catalogue.csv"');
+      // Written as it is read, at the pace the caller takes it: a slow download holds one page.
+      for await (const chunk of catalog.exportCatalogue(tx, params.tenantId)) {
+        if (!res.write(chunk)) await new Promise((resolve) => res.once('drain', resolve));
+      }
+      res.end();
+      return undefined;
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/api/tenants/:tenantId/products/import',
+    summary:
+      'Importer un catalogue CSV (mêmes colonnes ; « ; » ou « , »), par code-barres : réponse NDJSON, des lignes {type:"progress"} puis {type:"result"}',
+    tags: ['products'],
+    action: 'products.import',
+    access: writeProducts,
+    params: tenantParams,
+    query: importQuery,
+    content: { request: 'text/csv', response: 'application/x-ndjson', description: 'Progression puis résultat (créés, modifiés, inchangés, erreurs par ligne)' },
+    // The file is read before any transaction opens (an upload may be slow), and the writes then
+    // run in the route's own transaction, which records the audit entry.
+    transaction: false,
+    handler: async ({ params, query, req, res, services, principal }) => {
+      const tenantId = params.tenantId;
+      let file: catalog.ImportFile;
+      try {
+        const mediaType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+        if (!CSV_MEDIA_TYPES.has(mediaType)) throw new AppError(415, 'UNSUPPORTED_MEDIA_TYPE');
+        const length = Number(req.headers['content-length'] ?? 0);
+        if (length > CSV_LIMITS.bytes) throw new AppError(413, 'CSV_TOO_LARGE', undefined, { max: CSV_LIMITS.bytes / 1024 / 1024 });
+        const categories = await services.databases.withTenant(tenantId, (tx) => catalog.listCategories(tx, tenantId), { readOnly: true });
+        // Not destroyed when reading stops early: the answer must still reach the caller.
+        file = await catalog.readImportFile(req.iterator({ destroyOnReturn: false }), categories);
+      } catch (error) {
+        // The caller hung up mid-upload: theirs to retry, not a fault of ours to log as one.
+        if ((error as { code?: string }).code === 'ECONNRESET') throw new AppError(400, 'MALFORMED_REQUEST');
+        // Refused before the whole body was read: the rest is drained and the connection closed.
+        if (!req.readableEnded) {
+          res.setHeader('Connection', 'close');
+          req.resume();
+        }
+        throw error;
+      }
+      res.status(200);
+      res.setHeader('Content-Type', 'application/x-ndjson; charset=utf-8');
+      const send = (line: ImportLine) => void res.write(`${JSON.stringify(line)}\n`);
+      const report = (counts: catalog.ImportCounts) =>
+        send({ type: 'result', mode: query.mode, ...counts, errorCount: file.errorCount, errors: file.errors });
+      if (file.errorCount > 0 && query.mode === 'all-or-nothing') {
+        report({ created: 0, updated: 0, unchanged: 0 });
+      } else {
+        try {
+          const counts = await services.databases.withTenant(tenantId, async (tx) => {
+            const written = await catalog.writeImport(tx, tenantId, file.rows, (done) => send({ type: 'progress', processed: file.errorCount + done }));
+            await services.audit.tenant(tx, {
+              tenantId, principal, action: 'products.import', target: null, req,
+              details: { mode: query.mode, lines: file.lines, ...written, errorCount: file.errorCount },
+            });
+            return written;
+          });
+          report(counts);
+        } catch (error) {
+          // The answer has begun: the failure is its last line, and the transaction wrote nothing.
+          req.log?.error({ err: error }, 'catalogue import failed');
+          send({ type: 'error', error: { code: 'IMPORT_INTERRUPTED', message: errorMessage(pickLocale(req.headers['accept-language']), 'IMPORT_INTERRUPTED') } });
+        }
+      }
+      res.end();
+      return undefined;
+    },
+  }),
   defineRoute({
     method: 'get',
     path: '/api/tenants/:tenantId/products',

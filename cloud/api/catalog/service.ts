@@ -2,9 +2,11 @@ import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
 import type { Category } from '../../../shared/schema/categories.js';
 import type { Product } from '../../../shared/schema/products.js';
-import { searchForm } from '../../../shared/text.js';
+import { isSafeText, searchForm } from '../../../shared/text.js';
 import type { Queryable } from '../../db/database.js';
 import { AppError, badRequest, conflict, notFound } from '../http/errors.js';
+import { BOM, CSV_COLUMNS, csvLine, formatActive, formatVat, parseActive, parsePrice, parseVat, readCatalogueCsv } from './catalogue-csv.js';
+import { DEFAULT_VAT_RATE_BP, productFields } from './product-fields.js';
 import * as repository from './repository.js';
 import type { ProductFilter, ProductKey, ProductSort, ProductStatus, SortDirection } from './repository.js';
 
@@ -162,4 +164,165 @@ export async function updateCategory(tx: Queryable, tenantId: string, categoryId
   const category: Category = { ...current, name: input.name, updatedAt: new Date().toISOString() };
   await repository.saveCategories(tx, tenantId, [category]);
   return category;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The catalogue as a CSV file: export, and import by barcode
+// ---------------------------------------------------------------------------------------------
+
+const EXPORT_PAGE = 2_000;
+
+/**
+ * The whole catalogue as CSV text, page by page in barcode order (a page at a time in memory,
+ * however large the catalogue). The category goes by name, as the import takes it back.
+ */
+export async function* exportCatalogue(tx: Queryable, tenantId: string): AsyncGenerator<string> {
+  const categoryNames = new Map((await repository.listCategories(tx, tenantId)).map((category) => [category.id, category.name]));
+  yield BOM + csvLine(CSV_COLUMNS);
+  let after: { barcode: string; id: string } | null = null;
+  for (;;) {
+    const page = await repository.productsAfterBarcode(tx, tenantId, after, EXPORT_PAGE);
+    if (page.length === 0) return;
+    yield page
+      .map((p) => csvLine([p.barcode, p.name, categoryNames.get(p.categoryId) ?? '', p.unit, String(p.priceMinor), formatVat(p.vatRateBp), formatActive(p.active)]))
+      .join('');
+    if (page.length < EXPORT_PAGE) return;
+    const last = page.at(-1)!;
+    after = { barcode: last.barcode, id: last.id };
+  }
+}
+
+export type ImportMode = 'all-or-nothing' | 'valid-only';
+export type ImportLineError = { line: number; reason: string };
+
+/** A line that passed every rule; the VAT and status stay unset when the cell was empty. */
+type ImportRow = Omit<ProductInput, 'vatRateBp' | 'active'> & { line: number; vatRateBp: number | undefined; active: boolean | undefined };
+
+export type ImportFile = { rows: ImportRow[]; errors: ImportLineError[]; errorCount: number; lines: number };
+
+/** The errors a report lists; the count says how many there were in all. */
+export const IMPORT_ERRORS_LISTED = 200;
+
+const COLUMN_OF_FIELD: Record<string, string> = {
+  barcode: 'code_barres', name: 'nom', categoryId: 'categorie', unit: 'unite', priceMinor: 'prix_vente', vatRateBp: 'tva', active: 'actif',
+};
+
+const UNITS: Record<string, Product['unit']> = { piece: 'piece', 'pièce': 'piece', pce: 'piece', kg: 'kg', l: 'l', litre: 'l' };
+
+/** A cell quoted back in a reason, short, and only when it is harmless text. */
+function quoted(value: string): string {
+  const shown = value.trim();
+  return isSafeText(shown) ? ` « ${shown.length > 60 ? `${shown.slice(0, 60)}…` : shown} »` : '';
+}
+
+/**
+ * Checks every line of an import file as it is read, under the product form's rules (the same
+ * schema, with French messages), and keeps the valid lines. Categories go by name, compared in
+ * their search form ("epicerie" finds "Épicerie"); two categories of the same form make the
+ * name ambiguous. A barcode twice in the file is an error on its second line: the file would
+ * otherwise say two things about one product.
+ *
+ * The valid lines are kept (the file's limits bound them to a few tens of megabytes) rather than
+ * written as they come: all-or-nothing must know every line is good before anything is written,
+ * and the tenant's transaction, which holds its change sequence and so its tills' pushes, then
+ * lasts only as long as the writes, never as long as a slow upload.
+ */
+export async function readImportFile(body: AsyncIterable<Buffer | string>, categories: Category[]): Promise<ImportFile> {
+  const byName = new Map<string, string | null>();
+  for (const category of categories) {
+    const key = searchForm(category.name);
+    byName.set(key, byName.has(key) ? null : category.id);
+  }
+  const frenchMessages = z.locales.fr().localeError;
+  const seen = new Map<string, number>();
+  const rows: ImportRow[] = [];
+  const errors: ImportLineError[] = [];
+  let errorCount = 0;
+  let lines = 0;
+  const fail = (line: number, reason: string) => {
+    errorCount++;
+    if (errors.length < IMPORT_ERRORS_LISTED) errors.push({ line, reason });
+  };
+  for await (const { line, fields } of readCatalogueCsv(body)) {
+    lines++;
+    if (fields.length !== CSV_COLUMNS.length) {
+      fail(line, `${CSV_COLUMNS.length} colonnes attendues, ${fields.length} trouvée${fields.length > 1 ? 's' : ''}`);
+      continue;
+    }
+    const [barcode, name, categoryName, unitText, priceText, vatText, activeText] = fields as [string, string, string, string, string, string, string];
+    const categoryKey = searchForm(categoryName);
+    const categoryId = byName.get(categoryKey);
+    const unit = UNITS[unitText.trim().toLowerCase()];
+    const priceMinor = parsePrice(priceText);
+    const vatRateBp = vatText.trim() === '' ? undefined : parseVat(vatText);
+    const active = activeText.trim() === '' ? undefined : parseActive(activeText);
+    if (categoryKey === '') fail(line, 'categorie : catégorie manquante');
+    else if (categoryId === undefined) fail(line, `categorie : catégorie inconnue${quoted(categoryName)} (créez-la d’abord)`);
+    else if (categoryId === null) fail(line, `categorie : plusieurs catégories portent le nom${quoted(categoryName)}`);
+    else if (!unit) fail(line, `unite : piece, kg ou l attendu${quoted(unitText)}`);
+    else if (priceMinor === null) fail(line, `prix_vente : montant entier attendu (unités mineures, sans décimales)${quoted(priceText)}`);
+    else if (vatRateBp === null) fail(line, `tva : pourcentage attendu (18 ou 18,5)${quoted(vatText)}`);
+    else if (active === null) fail(line, `actif : oui ou non attendu${quoted(activeText)}`);
+    else {
+      const checked = productFields.safeParse(
+        { barcode, name, categoryId, unit, priceMinor, vatRateBp: vatRateBp ?? DEFAULT_VAT_RATE_BP, active: active ?? true },
+        { error: frenchMessages },
+      );
+      if (!checked.success) {
+        const issue = checked.error.issues[0]!;
+        fail(line, `${COLUMN_OF_FIELD[String(issue.path[0])] ?? 'ligne'} : ${issue.message}`);
+        continue;
+      }
+      const first = seen.get(checked.data.barcode);
+      if (first !== undefined) {
+        fail(line, `code_barres : déjà présent à la ligne ${first}`);
+        continue;
+      }
+      seen.set(checked.data.barcode, line);
+      rows.push({ ...checked.data, line, vatRateBp, active });
+    }
+  }
+  return { rows, errors, errorCount, lines };
+}
+
+export type ImportCounts = { created: number; updated: number; unchanged: number };
+
+const IMPORT_BATCH = 5_000;
+
+/**
+ * Writes the valid lines of an import, matched to the live products by barcode: a new barcode is
+ * a new product, a known one is updated only when a field differs. An unchanged product is not
+ * written at all, so it takes no new change number and no till pulls it again. Each batch is one
+ * look-up and one write through the sync store, in the caller's transaction.
+ */
+export async function writeImport(tx: Queryable, tenantId: string, rows: ImportRow[], onBatch: (done: number) => void): Promise<ImportCounts> {
+  const counts: ImportCounts = { created: 0, updated: 0, unchanged: 0 };
+  for (let start = 0; start < rows.length; start += IMPORT_BATCH) {
+    const batch = rows.slice(start, start + IMPORT_BATCH);
+    const existing = new Map((await repository.productsByBarcodes(tx, tenantId, batch.map((row) => row.barcode))).map((p) => [p.barcode, p]));
+    const now = new Date().toISOString();
+    const changed: Product[] = [];
+    for (const row of batch) {
+      const current = existing.get(row.barcode);
+      const fields = {
+        name: row.name, categoryId: row.categoryId, unit: row.unit, priceMinor: row.priceMinor,
+        vatRateBp: row.vatRateBp ?? current?.vatRateBp ?? DEFAULT_VAT_RATE_BP, active: row.active ?? current?.active ?? true,
+      };
+      if (!current) {
+        counts.created++;
+        changed.push({ id: uuidv7(), tenantId, barcode: row.barcode, ...fields, searchName: searchForm(row.name), updatedAt: now });
+      } else if (
+        current.name === fields.name && current.categoryId === fields.categoryId && current.unit === fields.unit &&
+        current.priceMinor === fields.priceMinor && current.vatRateBp === fields.vatRateBp && current.active === fields.active
+      ) {
+        counts.unchanged++;
+      } else {
+        counts.updated++;
+        changed.push({ ...current, ...fields, searchName: searchForm(row.name), updatedAt: now });
+      }
+    }
+    await repository.saveProducts(tx, tenantId, changed);
+    onBatch(start + batch.length);
+  }
+  return counts;
 }

@@ -53,6 +53,11 @@ export type RouteDef<P = unknown, Q = unknown, B = unknown> = {
   query?: ZodType<Q>;
   body?: ZodType<B>;
   response?: ZodType;
+  /**
+   * Media types of a body the handler reads itself as a stream (no JSON parser touches it) and of
+   * an answer it writes itself, for the OpenAPI document: `response` describes JSON only.
+   */
+  content?: { request?: string; response?: string; description?: string };
   status?: number;
   /** Audit action name of a mutation; defaults to "<tag>.<method>". */
   action?: string;
@@ -169,11 +174,13 @@ export function registerOpenApi(registry: OpenAPIRegistry, route: RouteDef): voi
       ...(route.params ? { params: route.params as never } : {}),
       ...(route.query ? { query: route.query as never } : {}),
       ...(route.body ? { body: { content: { 'application/json': { schema: route.body } } } } : {}),
+      ...(route.content?.request ? { body: { content: { [route.content.request]: { schema: z.string() } } } } : {}),
     },
     responses: {
       [route.status ?? 200]: {
-        description: 'OK',
+        description: route.content?.description ?? 'OK',
         ...(route.response ? { content: { 'application/json': { schema: route.response } } } : {}),
+        ...(route.content?.response ? { content: { [route.content.response]: { schema: z.string() } } } : {}),
       },
       400: errorResponse,
       ...(route.access.kind === 'public' ? {} : { 401: errorResponse, 403: errorResponse }),

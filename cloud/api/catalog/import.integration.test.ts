@@ -1,0 +1,197 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_USERS, startTestApi, type TestApi } from '../test-support.js';
+
+const HEADER = 'code_barres;nom;categorie;unite;prix_vente;tva;actif';
+
+type ImportLine =
+  | { type: 'progress'; processed: number }
+  | { type: 'result'; created: number; updated: number; unchanged: number; errorCount: number; errors: { line: number; reason: string }[] }
+  | { type: 'error'; error: { code: string } };
+
+describe('the catalogue as a CSV file: export, and import by barcode', () => {
+  let api: TestApi;
+  let tenant: string;
+  let pdg: string;
+  let employee: string;
+  let otherPdg: string;
+  let categoryNames: string[];
+
+  /** Sends a file as the back office does and reads the answer: NDJSON lines, or an error body. */
+  const importFile = async (body: string | Buffer, options: { token?: string; mode?: string; contentType?: string } = {}) => {
+    const response = await fetch(`${api.url}/api/tenants/${tenant}/products/import${options.mode ? `?mode=${options.mode}` : ''}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${options.token ?? pdg}`, 'content-type': options.contentType ?? 'text/csv; charset=utf-8' },
+      body: typeof body === 'string' ? body : new Uint8Array(body),
+    });
+    const text = await response.text();
+    if (response.status !== 200) return { status: response.status, error: JSON.parse(text).error as { code: string; message: string }, lines: [] as ImportLine[], result: null };
+    const lines = text.trim().split('\n').map((line) => JSON.parse(line) as ImportLine);
+    const result = lines.at(-1) as Extract<ImportLine, { type: 'result' }>;
+    return { status: response.status, error: null, lines, result };
+  };
+  const exportFile = async (token = pdg) => {
+    const response = await fetch(`${api.url}/api/tenants/${tenant}/products/export.csv`, { headers: { authorization: `Bearer ${token}` } });
+    return { status: response.status, type: response.headers.get('content-type'), bytes: Buffer.from(await response.arrayBuffer()) };
+  };
+  const catalogueState = () =>
+    api.services.databases.withTenant(tenant, async (tx) =>
+      (await tx.query<{ count: number; seq: string | null }>(`SELECT count(*)::int AS count, max(seq)::text AS seq FROM products WHERE tenant_id = $1`, [tenant])).rows[0]!,
+    );
+  const rows = (count: number, from = 0, price = (i: number) => 500 + (i % 1000) * 25) =>
+    Array.from({ length: count }, (_, k) => {
+      const i = from + k;
+      return `${3_100_000_000_000 + i};Article importé n° ${i};${categoryNames[i % categoryNames.length]};${i % 7 === 0 ? 'kg' : 'piece'};${price(i)};${i % 3 === 0 ? '10' : '18'};${i % 50 === 0 ? 'non' : 'oui'}`;
+    });
+
+  beforeAll(async () => {
+    api = await startTestApi();
+    tenant = api.demoTenantId;
+    pdg = (await api.login(DEMO_USERS.pdg.email, DEMO_USERS.pdg.password)).accessToken;
+    employee = (await api.login(DEMO_USERS.employee.email, DEMO_USERS.employee.password)).accessToken;
+    const admin = (await api.login(DEMO_USERS.admin.email, DEMO_USERS.admin.password)).accessToken;
+    const other = await api.call('post', '/api/admin/tenants', {
+      token: admin,
+      body: { code: 'autre', name: 'Autre SARL', owner: { email: 'pdg@autre.gn', name: 'Awa Bah', password: 'AutrePass2026' } },
+    });
+    expect(other.status).toBe(201);
+    otherPdg = (await api.login('pdg@autre.gn', 'AutrePass2026', 'autre')).accessToken;
+    categoryNames = (await api.call('get', `/api/tenants/${tenant}/categories`, { token: pdg })).body.categories.map((c: { name: string }) => c.name);
+  });
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  it('imports 100,000 lines with progress, and the same file again changes nothing', async () => {
+    const file = `\uFEFF${HEADER}\r\n${rows(100_000).join('\r\n')}\r\n`;
+    const before = await catalogueState();
+    const first = await importFile(file);
+    expect(first.status).toBe(200);
+    const progress = first.lines.filter((line) => line.type === 'progress');
+    expect(progress.length).toBeGreaterThanOrEqual(10);
+    expect(progress.at(-1)).toEqual({ type: 'progress', processed: 100_000 });
+    expect(first.result).toMatchObject({ type: 'result', created: 100_000, updated: 0, unchanged: 0, errorCount: 0, errors: [] });
+    const after = await catalogueState();
+    expect(after.count).toBe(before.count + 100_000);
+
+    // A product as the form would have made it, found by its barcode.
+    const found = await api.call('get', `/api/tenants/${tenant}/products?q=3100000000042&status=all`, { token: pdg });
+    expect(found.body.products[0]).toMatchObject({ name: 'Article importé n° 42', searchName: 'article importe n° 42', vatRateBp: 1000, unit: 'kg', priceMinor: 500 + 42 * 25, active: true });
+
+    const again = await importFile(file);
+    expect(again.result).toMatchObject({ created: 0, updated: 0, unchanged: 100_000, errorCount: 0 });
+    // No new change number: the tills have nothing to pull.
+    expect(await catalogueState()).toEqual(after);
+  });
+
+  it('reports each bad line with its number and a French reason, and writes nothing', async () => {
+    const lines = [
+      HEADER,
+      '3200000000001;Bon produit;' + categoryNames[0] + ';piece;1000;18;oui',
+      '3200000000002;Prix faux;' + categoryNames[0] + ';piece;12,50;18;oui',
+      '3200000000003;Catégorie inconnue;Rayon fantôme;piece;1000;18;oui',
+      '3200000000004;Unité fausse;' + categoryNames[0] + ';carton;1000;18;oui',
+      '3200000000001;Doublon;' + categoryNames[0] + ';piece;1000;18;oui',
+      '3200000000006;;' + categoryNames[0] + ';piece;1000;18;oui',
+      '32000 00000007;Espace;' + categoryNames[0] + ';piece;1000;18;oui',
+      '3200000000008;Trop court;' + categoryNames[0],
+      '3200000000009;Nul\u0000caché;' + categoryNames[0] + ';piece;1000;18;oui',
+      '3200000000010;TVA folle;' + categoryNames[0] + ';piece;1000;250;oui',
+      '3200000000011;Autre bon;' + categoryNames[1] + ';l;2000;;',
+    ];
+    const before = await catalogueState();
+    const answer = await importFile(lines.join('\n'));
+    expect(answer.status).toBe(200);
+    expect(answer.result).toMatchObject({ created: 0, updated: 0, unchanged: 0, errorCount: 9 });
+    expect(answer.result!.errors.map((e) => e.line)).toEqual([3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    const reasons = answer.result!.errors.map((e) => e.reason);
+    expect(reasons[0]).toMatch(/^prix_vente : montant entier attendu/);
+    expect(reasons[1]).toBe('categorie : catégorie inconnue « Rayon fantôme » (créez-la d’abord)');
+    expect(reasons[2]).toMatch(/^unite : piece, kg ou l attendu/);
+    expect(reasons[3]).toBe('code_barres : déjà présent à la ligne 2');
+    expect(reasons[4]).toMatch(/^nom : Trop petit/);
+    expect(reasons[5]).toBe('code_barres : code-barres sans espace');
+    expect(reasons[6]).toBe('7 colonnes attendues, 3 trouvées');
+    expect(reasons[7]).toBe('nom : caractère interdit (octet nul ou demi-caractère Unicode)');
+    expect(reasons[8]).toMatch(/^tva : Trop grand/);
+    expect(await catalogueState()).toEqual(before);
+
+    // valid-only: the two good lines are written, the same errors reported.
+    const valid = await importFile(lines.join('\n'), { mode: 'valid-only' });
+    expect(valid.result).toMatchObject({ created: 2, updated: 0, unchanged: 0, errorCount: 9 });
+    const written = await api.call('get', `/api/tenants/${tenant}/products?q=3200000000011`, { token: pdg });
+    expect(written.body.products[0]).toMatchObject({ name: 'Autre bon', unit: 'l', priceMinor: 2000, vatRateBp: 1800, active: true });
+    expect((await catalogueState()).count).toBe(before.count + 2);
+    const trail = await api.services.databases.withTenant(tenant, async (tx) =>
+      (await tx.query<{ details: unknown }>(`SELECT details FROM audit_log WHERE tenant_id = $1 AND action = 'products.import' ORDER BY id DESC LIMIT 1`, [tenant])).rows,
+    );
+    expect(trail[0]!.details).toMatchObject({ mode: 'valid-only', created: 2, errorCount: 9 });
+  });
+
+  it('takes a comma-separated file without a byte order mark, categories by name in any case or accents', async () => {
+    const file = `code_barres,nom,categorie,unite,prix_vente,tva,actif\n3600000000001,"Sucre, 1 kg",${categoryNames[0]!.toUpperCase()},piece,12 500,"18,5",NON\n`;
+    const answer = await importFile(file);
+    expect(answer.result).toMatchObject({ created: 1, errorCount: 0 });
+    const found = await api.call('get', `/api/tenants/${tenant}/products?q=3600000000001&status=all`, { token: pdg });
+    expect(found.body.products[0]).toMatchObject({ name: 'Sucre, 1 kg', priceMinor: 12_500, vatRateBp: 1850, active: false });
+  });
+
+  it('refuses hostile or unreadable files with a 4xx, never a 5xx', async () => {
+    const good = `${HEADER}\n3300000000001;Produit;${categoryNames[0]};piece;1000;18;oui\n`;
+    const cases: Array<[string, string | Buffer, number, string, string?]> = [
+      ['binary', Buffer.from([0x50, 0x4b, 0x03, 0x04, 0xff, 0xfe, 0x00, 0x00, 0x9c, 0x80]), 400, 'CSV_NOT_TEXT'],
+      ['lone surrogate (CESU bytes)', Buffer.concat([Buffer.from(`${HEADER}\n1;a`), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from(';b;piece;1;18;oui\n')]), 400, 'CSV_NOT_TEXT'],
+      ['latin-1 text', Buffer.from(`${HEADER}\n1;Café;b;piece;1;18;oui\n`, 'latin1'), 400, 'CSV_NOT_TEXT'],
+      ['huge line', `${HEADER}\n1;${'x'.repeat(200_000)};b;piece;1;18;oui\n`, 400, 'CSV_MALFORMED'],
+      ['huge header', 'y'.repeat(300_000), 400, 'CSV_MALFORMED'],
+      ['unclosed quote', `${HEADER}\n1;"abc;b;piece;1;18;oui\n`, 400, 'CSV_MALFORMED'],
+      ['wrong header', 'barcode;name;category\n1;a;b\n', 400, 'CSV_HEADER_INVALID'],
+      ['empty', '', 400, 'CSV_EMPTY'],
+      ['JSON', JSON.stringify({ products: [] }), 415, 'UNSUPPORTED_MEDIA_TYPE', 'application/json'],
+      ['over 200,000 lines', `${HEADER}\n${rows(200_001, 500_000).join('\n')}\n`, 413, 'CSV_TOO_MANY_ROWS'],
+      ['over 20 MB', `${HEADER}\n${'1;a;b;piece;1;18;oui\n'.repeat(1_100_000)}`, 413, 'CSV_TOO_LARGE'],
+    ];
+    for (const [label, body, status, code, contentType] of cases) {
+      const answer = await importFile(body, { contentType });
+      expect({ label, status: answer.status, code: answer.error?.code }).toEqual({ label, status, code });
+      expect(answer.error!.message.length).toBeGreaterThan(0);
+    }
+    // The API is still there, and a good file goes through.
+    expect((await importFile(good)).result).toMatchObject({ created: 1, errorCount: 0 });
+  });
+
+  it('lets only the catalogue’s managers of the company in', async () => {
+    const file = `${HEADER}\n3400000000001;Produit;${categoryNames[0]};piece;1000;18;oui\n`;
+    expect((await importFile(file, { token: employee })).status).toBe(403);
+    expect((await importFile(file, { token: otherPdg })).status).toBe(403);
+    expect((await exportFile(otherPdg)).status).toBe(403);
+    // An employee reads the catalogue (the till's own right), so may export it.
+    expect((await exportFile(employee)).status).toBe(200);
+  });
+
+  it('exports the catalogue for French Excel, and importing the export changes nothing', async () => {
+    const tricky = await api.call('post', `/api/tenants/${tenant}/products`, {
+      token: pdg,
+      body: { barcode: '3500000000001', name: 'Lait "Nido"; boîte 400 g, promo', categoryId: (await api.call('get', `/api/tenants/${tenant}/categories`, { token: pdg })).body.categories[0].id, unit: 'piece', priceMinor: 42_000, vatRateBp: 1850 },
+    });
+    expect(tricky.status).toBe(201);
+    const exported = await exportFile();
+    expect(exported.status).toBe(200);
+    expect(exported.type).toBe('text/csv; charset=utf-8');
+    const text = exported.bytes.toString('utf8');
+    expect(text.startsWith(`\uFEFF${HEADER}\r\n`)).toBe(true);
+    expect(text).toContain('3500000000001;"Lait ""Nido""; boîte 400 g, promo";');
+    expect(text).toContain(';piece;42000;18,5;oui\r\n');
+    const state = await catalogueState();
+    expect(text.trim().split('\r\n').length - 1).toBe(state.count);
+
+    const back = await importFile(exported.bytes);
+    expect(back.result).toMatchObject({ created: 0, updated: 0, unchanged: state.count, errorCount: 0 });
+    expect(await catalogueState()).toEqual(state);
+  });
+
+  it('documents both routes in the OpenAPI document', async () => {
+    const doc = (await api.call('get', '/api/openapi.json')).body;
+    expect(Object.keys(doc.paths['/api/tenants/{tenantId}/products/export.csv'].get.responses['200'].content)).toEqual(['text/csv']);
+    expect(Object.keys(doc.paths['/api/tenants/{tenantId}/products/import'].post.requestBody.content)).toEqual(['text/csv']);
+  });
+});
