@@ -1,5 +1,5 @@
 import type { Migration } from '../migrate.js';
-import { APP_ROLE, ensureAppRoleSql } from './tenant.js';
+import { appRoleGrantsSql, ensureAppRoleSql } from './tenant.js';
 
 /** The platform's own data: companies and their databases, platform staff, subscriptions, audit. */
 export const masterMigrations: Migration[] = [
@@ -77,13 +77,7 @@ export const masterMigrations: Migration[] = [
       // the platform's tables, never their definitions. (When master and tenant data share a
       // database, the tenant migrations grant the same.)
       await db.query(ensureAppRoleSql());
-      await db.query(`
-        GRANT USAGE ON SCHEMA public TO ${APP_ROLE};
-        GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${APP_ROLE};
-        GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${APP_ROLE};
-        ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO ${APP_ROLE};
-        ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO ${APP_ROLE};
-      `);
+      await db.query(appRoleGrantsSql());
     },
   },
 ];

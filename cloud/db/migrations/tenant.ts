@@ -15,6 +15,17 @@ export function ensureAppRoleSql(): string {
     EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$;`;
 }
 
+/** The API role's rights on the rows of every table of the schema, now and to come. */
+export function appRoleGrantsSql(): string {
+  return `
+    GRANT USAGE ON SCHEMA public TO ${APP_ROLE};
+    GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${APP_ROLE};
+    GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${APP_ROLE};
+    ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO ${APP_ROLE};
+    ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO ${APP_ROLE};
+  `;
+}
+
 /** Replicated collections stored as documents (users and boutiques are relational, see 0001). */
 export const DOCUMENT_TABLES = [
   'products',
@@ -145,13 +156,7 @@ export const tenantMigrations: Migration[] = [
       for (const table of ['boutiques', 'users', 'devices', 'enrolment_codes', 'audit_log']) {
         await db.query(tenantIsolation(table));
       }
-      await db.query(`
-        GRANT USAGE ON SCHEMA public TO ${APP_ROLE};
-        GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${APP_ROLE};
-        GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${APP_ROLE};
-        ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO ${APP_ROLE};
-        ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO ${APP_ROLE};
-      `);
+      await db.query(appRoleGrantsSql());
     },
   },
   {
