@@ -15,8 +15,17 @@ export const BOM = '\uFEFF';
 // French Excel separates with `;` (the comma is the decimal separator there).
 const SEPARATOR = ';';
 
+/**
+ * A text that a spreadsheet would run as a formula (`=HYPERLINK(…)` as a product name, typed by
+ * anyone allowed to name products) is written behind an apostrophe, which Excel and LibreOffice
+ * show as text; reading takes the apostrophe off again, so an export imports back unchanged.
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
+const ESCAPED_FORMULA = /^'(?=[=+\-@\t\r])/;
+
 /** One field as Excel reads it back: quoted when it holds the separator, a quote, a line break or edge spaces. */
-function field(value: string): string {
+function field(raw: string): string {
+  const value = FORMULA_START.test(raw) ? `'${raw}` : raw;
   return /[;"\r\n]|^\s|\s$/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
 }
 
@@ -155,7 +164,7 @@ export async function* readCatalogueCsv(body: AsyncIterable<Buffer | string>): A
       if (++rows > CSV_LIMITS.rows) throw new AppError(413, 'CSV_TOO_MANY_ROWS', undefined, { max: CSV_LIMITS.rows });
       // The parser counts lines up to the record's end; a quoted field may span several.
       const inner = item.record.reduce((count, value) => count + (value.match(/\r\n|\r|\n/g)?.length ?? 0), 0);
-      yield { line: item.info.lines - inner, fields: item.record };
+      yield { line: item.info.lines - inner, fields: item.record.map((value) => value.replace(ESCAPED_FORMULA, '')) };
     }
   } catch (error) {
     throw asFileError(error);

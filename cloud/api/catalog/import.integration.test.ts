@@ -174,6 +174,12 @@ describe('the catalogue as a CSV file: export, and import by barcode', () => {
       body: { barcode: '3500000000001', name: 'Lait "Nido"; boîte 400 g, promo', categoryId: (await api.call('get', `/api/tenants/${tenant}/categories`, { token: pdg })).body.categories[0].id, unit: 'piece', priceMinor: 42_000, vatRateBp: 1850 },
     });
     expect(tricky.status).toBe(201);
+    // A name a spreadsheet would run as a formula goes out as text and comes back as it was.
+    const formula = await api.call('post', `/api/tenants/${tenant}/products`, {
+      token: pdg,
+      body: { barcode: '3500000000002', name: '=HYPERLINK("http://x.example","Riz")', categoryId: tricky.body.product.categoryId, unit: 'piece', priceMinor: 1_000 },
+    });
+    expect(formula.status).toBe(201);
     const exported = await exportFile();
     expect(exported.status).toBe(200);
     expect(exported.type).toBe('text/csv; charset=utf-8');
@@ -181,6 +187,7 @@ describe('the catalogue as a CSV file: export, and import by barcode', () => {
     expect(text.startsWith(`\uFEFF${HEADER}\r\n`)).toBe(true);
     expect(text).toContain('3500000000001;"Lait ""Nido""; boîte 400 g, promo";');
     expect(text).toContain(';piece;42000;18,5;oui\r\n');
+    expect(text).toContain(`3500000000002;"'=HYPERLINK(""http://x.example"",""Riz"")";`);
     const state = await catalogueState();
     expect(text.trim().split('\r\n').length - 1).toBe(state.count);
 
