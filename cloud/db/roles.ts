@@ -1,4 +1,4 @@
-import { APP_ROLE, ensureAppRoleSql } from './migrations/tenant.js';
+import { APP_ROLE, ensureAppRoleSql, ensureRoleSql } from './migrations/tenant.js';
 
 /**
  * The logins of a deployment (cloud/deploy/database-roles.sql gives operators the same, with
@@ -11,17 +11,10 @@ import { APP_ROLE, ensureAppRoleSql } from './migrations/tenant.js';
 export const OWNER_LOGIN_ROLE = 'afrigest_owner';
 export const RUNTIME_LOGIN_ROLE = 'afrigest_api';
 
-/** Roles are cluster-wide and test files run side by side: creating one twice is not an error. */
-function ensureRole(name: string, options: string): string {
-  return `DO $$ BEGIN
-      IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${name}') THEN CREATE ROLE ${name} ${options}; END IF;
-    EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$;`;
-}
-
 export function deploymentRolesSql(): string {
   return [
     ensureAppRoleSql(),
-    ensureRole(OWNER_LOGIN_ROLE, 'LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE'),
-    ensureRole(RUNTIME_LOGIN_ROLE, `LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE INHERIT IN ROLE ${APP_ROLE}`),
+    ensureRoleSql(OWNER_LOGIN_ROLE, 'LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE'),
+    ensureRoleSql(RUNTIME_LOGIN_ROLE, `LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE INHERIT IN ROLE ${APP_ROLE}`),
   ].join('\n');
 }

@@ -10,8 +10,13 @@ export const APP_ROLE = 'afrigest_app';
  * not an error either.
  */
 export function ensureAppRoleSql(): string {
+  return ensureRoleSql(APP_ROLE, 'NOLOGIN NOBYPASSRLS');
+}
+
+/** A role created only where it does not exist yet, without error if another session makes it too. */
+export function ensureRoleSql(name: string, options: string): string {
   return `DO $$ BEGIN
-      IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${APP_ROLE}') THEN CREATE ROLE ${APP_ROLE} NOLOGIN NOBYPASSRLS; END IF;
+      IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${name}') THEN CREATE ROLE ${name} ${options}; END IF;
     EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$;`;
 }
 
