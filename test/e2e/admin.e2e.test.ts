@@ -9,12 +9,10 @@
  * database receives 100,000 products as the cloud writes them (support/seed-catalogue.ts); the
  * expected totals and orders are computed from those documents, not asked of the list checked.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page, type Request } from 'playwright-core';
-import { build } from 'vite';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_USERS, startTestApi, type TestApi } from '../../cloud/api/test-support.js';
 import { uiFr } from '../../cloud/web/admin/src/i18n/fr.js';
@@ -22,18 +20,16 @@ import { fr } from '../../shared/i18n/fr.js';
 import { formatMoney } from '../../shared/money.js';
 import type { Product } from '../../shared/schema/products.js';
 import { searchForm } from '../../shared/text.js';
+import { buildAdminApp, frenchPage, HAS_CHROMIUM, launchChromium, screenshotter, signInToAdmin } from './support/browser.js';
 import { seedCatalogue, type SeededCatalogue } from './support/seed-catalogue.js';
 
-const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SCREENSHOTS = join(ROOT, 'test', 'e2e', 'screenshots');
 const PRODUCTS = 100_000;
 const WAIT = { timeout: 30_000 };
 const gnf = (minor: number) => formatMoney(minor, 'GNF', 'fr-GN');
 /** The list's order: the key, then the id in byte order (search_name and ids are COLLATE "C"). */
 const byNameThenId = (a: Product, b: Product) => (a.searchName < b.searchName ? -1 : a.searchName > b.searchName ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
-describe.skipIf(!existsSync(CHROMIUM))('the web admin in Chromium, served by the API', () => {
+describe.skipIf(!HAS_CHROMIUM)('the web admin in Chromium, served by the API', () => {
   let api: TestApi;
   let browser: Browser;
   let context: BrowserContext;
@@ -45,20 +41,16 @@ describe.skipIf(!existsSync(CHROMIUM))('the web admin in Chromium, served by the
   const listRequests: Request[] = [];
 
   beforeAll(async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
     work = mkdtempSync(join(tmpdir(), 'afrigest-admin-e2e-'));
-    const webDir = join(work, 'web-admin');
     // The admin as it is now, built once for this run and served by the API at /app/.
-    await build({ configFile: join(ROOT, 'cloud', 'web', 'admin', 'vite.config.ts'), logLevel: 'warn', build: { outDir: webDir, emptyOutDir: true, sourcemap: false } });
+    const webDir = await buildAdminApp(join(work, 'web-admin'));
     api = await startTestApi({ WEB_ADMIN_DIR: webDir });
     catalogue = await seedCatalogue(api.services.databases, api.demoTenantId, PRODUCTS);
     console.info(`admin e2e: ${PRODUCTS.toLocaleString('fr-FR')} products seeded in ${catalogue.seconds.toFixed(1)} s (${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`);
     pdgToken = (await api.login(DEMO_USERS.pdg.email, DEMO_USERS.pdg.password)).accessToken;
 
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
-    context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'fr-FR', timezoneId: 'Africa/Conakry' });
-    page = await context.newPage();
-    page.setDefaultTimeout(WAIT.timeout);
+    browser = await launchChromium();
+    ({ context, page } = await frenchPage(browser));
     page.on('request', (request) => {
       if (/\/api\/tenants\/[^/]+\/products$/.test(new URL(request.url()).pathname)) listRequests.push(request);
     });
@@ -71,7 +63,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the web admin in Chromium, served by the
   });
 
   const byTestId = (id: string) => page.getByTestId(id);
-  const shot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `admin-${name}.png`) });
+  const shot = (name: string) => screenshotter(page, 'admin')(name);
   const categoryName = (id: string) => catalogue.categories.find((c) => c.id === id)?.name;
   /** The rows in the page, in list order (the virtual list renders only those near the screen). */
   const shownRows = () =>
@@ -88,13 +80,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the web admin in Chromium, served by the
     );
   const isOrdered = (values: number[], dir: 'asc' | 'desc') => values.every((v, i) => i === 0 || (dir === 'asc' ? v >= values[i - 1]! : v <= values[i - 1]!));
 
-  async function signIn(email: string, password: string) {
-    await byTestId('signin-form').waitFor();
-    await byTestId('signin-tenant').fill('demo');
-    await byTestId('signin-email').fill(email);
-    await byTestId('signin-password').fill(password);
-    await byTestId('signin-submit').click();
-  }
+  const signIn = (email: string, password: string) => signInToAdmin(page, email, password);
 
   async function signOut() {
     await byTestId('sign-out').click();

@@ -7,14 +7,10 @@
  * kept through a reload, a failing screen with a way back.
  * Screenshots land in test/e2e/screenshots/.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { build } from 'vite';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoCatalogue, type DemoProduct } from '../../cloud/api/demo/catalogue.js';
 import { DEMO_USERS, startTestApi, type TestApi } from '../../cloud/api/test-support.js';
@@ -24,47 +20,13 @@ import { fr } from '../../shared/i18n/fr.js';
 import { translate } from '../../shared/i18n/index.js';
 import { uiFr } from '../../desktop/renderer/src/i18n/fr.js';
 import { formatMoney } from '../../shared/money.js';
+import { buildTillRenderer, HAS_CHROMIUM, launchChromium, SCREENSHOTS } from './support/browser.js';
+import { killTill, startTill, type Till } from './support/till.js';
 
-const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SCREENSHOTS = join(ROOT, 'test', 'e2e', 'screenshots');
-const HOST_SCRIPT = join(ROOT, 'test', 'e2e', 'support', 'till-host-process.ts');
 const WAIT = { timeout: 30_000 };
 const gnf = (minor: number) => formatMoney(minor, 'GNF', 'fr-GN');
 
-type Till = { openUrl: string; child: ChildProcess; logs: string[] };
-
-/** Starts the host in a child process (so it can be killed outright) and reads its tokened URL. */
-async function startTill(env: { TILL_DIR: string; CLOUD_URL: string; RENDERER_DIR: string }): Promise<Till> {
-  const child = spawn(process.execPath, ['--import', 'tsx', HOST_SCRIPT], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const logs: string[] = [];
-  child.stderr!.on('data', (chunk: Buffer) => {
-    logs.push(...chunk.toString().split('\n').filter(Boolean));
-    if (logs.length > 300) logs.splice(0, logs.length - 300);
-  });
-  const openUrl = await new Promise<string>((resolvePromise, reject) => {
-    const timer = setTimeout(() => reject(new Error(`till host did not start:\n${logs.join('\n')}`)), 60_000);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`till host exited (${code}):\n${logs.join('\n')}`));
-    });
-    createInterface({ input: child.stdout! }).once('line', (line) => {
-      clearTimeout(timer);
-      resolvePromise((JSON.parse(line) as { openUrl: string }).openUrl);
-    });
-  });
-  return { openUrl, child, logs };
-}
-
-function killTill(till: Till, signal: NodeJS.Signals): Promise<void> {
-  if (till.child.exitCode !== null || till.child.signalCode !== null) return Promise.resolve();
-  return new Promise((done) => {
-    till.child.once('exit', () => done());
-    till.child.kill(signal);
-  });
-}
-
-describe.skipIf(!existsSync(CHROMIUM))('the till in Chromium, through the host, with the cloud', () => {
+describe.skipIf(!HAS_CHROMIUM)('the till in Chromium, through the host, with the cloud', () => {
   let api: TestApi;
   let sims: PaymentSimulators;
   let till: Till | undefined;
@@ -81,7 +43,6 @@ describe.skipIf(!existsSync(CHROMIUM))('the till in Chromium, through the host, 
   const [a, b, c] = [products[0]!, products[3]!, products[7]!];
 
   beforeAll(async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
     work = mkdtempSync(join(tmpdir(), 'afrigest-pos-e2e-'));
     tillDir = join(work, 'till');
     rendererDir = join(work, 'renderer');
@@ -92,11 +53,11 @@ describe.skipIf(!existsSync(CHROMIUM))('the till in Chromium, through the host, 
         { MTN_MOMO_BASE_URL: sims.urls.mtnMomo, ORANGE_MOMO_BASE_URL: sims.urls.orangeMoney, STRIPE_API_BASE_URL: sims.urls.stripe, PAYPAL_API_BASE_URL: sims.urls.paypal, PAYMENT_APPLY_EVERY: '1s' },
         { persistent: true },
       ),
-      build({ configFile: join(ROOT, 'desktop', 'renderer', 'vite.config.ts'), logLevel: 'warn', build: { outDir: rendererDir, emptyOutDir: true, sourcemap: false } }),
+      buildTillRenderer(rendererDir),
     ]);
     api = cloud;
     till = await startTill({ TILL_DIR: tillDir, CLOUD_URL: api.url, RENDERER_DIR: rendererDir });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1366, height: 900 }, locale: 'fr-FR', timezoneId: 'Africa/Conakry' });
     // The print dialog cannot show headless: count the calls instead.
     await page.addInitScript(() => {

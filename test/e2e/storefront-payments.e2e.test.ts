@@ -2,13 +2,13 @@
  * The storefront in Chromium: a customer orders, pays on the provider's (simulated) page, and the
  * order page shows it paid — moved only by the verified callback and the apply job.
  */
-import { mkdirSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from '../../cloud/api/test-support.js';
 import { startPaymentSimulators, type PaymentSimulators } from '../../cloud/payments/simulators/index.js';
+import { launchChromium, SCREENSHOTS } from './support/browser.js';
 
-const SCREENSHOTS = 'test/e2e/screenshots';
 let api: TestApi;
 let sims: PaymentSimulators;
 let browser: Browser;
@@ -23,8 +23,7 @@ beforeAll(async () => {
     PAYMENT_APPLY_EVERY: '1s',
   });
   sims.sendWebhooksTo(api.url, api.demoTenantId);
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
-  mkdirSync(SCREENSHOTS, { recursive: true });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
@@ -48,7 +47,7 @@ async function expectPaid(page: Page, name: string) {
   await page.waitForURL(/\/boutique\/demo\/commande\//);
   await expect.poll(() => page.getByTestId('payment-status').getAttribute('data-status'), { timeout: 20_000 }).toBe('paid');
   await expect.poll(() => page.getByTestId('payment-status').textContent()).toBe('Payée');
-  await page.screenshot({ path: `${SCREENSHOTS}/storefront-${name}-paid.png`, fullPage: true });
+  await page.screenshot({ path: join(SCREENSHOTS, `storefront-${name}-paid.png`), fullPage: true });
 }
 
 describe('storefront payments in Chromium', () => {

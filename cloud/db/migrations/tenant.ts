@@ -410,4 +410,14 @@ export const tenantMigrations: Migration[] = [
       `);
     },
   },
+  {
+    // What a product costs the company (weighted average of its receipts), in the currency's
+    // minor units. The cloud's alone: margins are computed here, and a till never needs, nor
+    // should show, what the shop paid. A column beside the synced document, so the sync's
+    // upserts of the document leave it as it is.
+    name: '0010_product_cost',
+    up: async (db) => {
+      await db.query(`ALTER TABLE products ADD COLUMN cost_minor bigint CHECK (cost_minor >= 0)`);
+    },
+  },
 ];
