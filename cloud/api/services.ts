@@ -11,6 +11,7 @@ import { startRevocations, type Revocations } from './auth/revocations.js';
 import { accessTokens, type AccessTokens } from './auth/tokens.js';
 import { createChangeFeed, type ChangeFeed } from './sync/change-feed.js';
 import { databaseConfigOf, type Config } from './config.js';
+import { applyOrderPayment } from './ecommerce/service.js';
 import { forbidden, notFound } from './http/errors.js';
 import { createMetrics, type Metrics } from './http/metrics.js';
 import type { Principal } from './http/principal.js';
@@ -116,6 +117,8 @@ export async function createServices(config: Config, options: { logger?: Logger 
     logger,
     publicUrl: () => config.publicUrl ?? services.listeningUrl,
     pendingTtlMs: config.paymentJobs.pendingTtlMs,
+    // A paid online order takes its stock in the transaction that marks it paid.
+    onOrderPayment: applyOrderPayment,
   });
 
   const services: Services = {

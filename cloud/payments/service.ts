@@ -94,7 +94,15 @@ export type PaymentsOptions = {
   /** How long a payment may stay pending before it expires here (MTN and Orange let it hang). */
   pendingTtlMs?: number;
   now?: () => Date;
+  /**
+   * Called in the transaction that moves an order's payment, after the order's payment status is
+   * written: what follows from it (the stock of a paid order) commits with it or not at all.
+   */
+  onOrderPayment?: (tx: Queryable, change: OrderPaymentChange) => Promise<void>;
 };
+
+/** An order whose payment moved, as `onOrderPayment` is told. */
+export type OrderPaymentChange = { tenantId: string; orderId: string; paymentId: string; status: ReturnType<typeof orderPaymentStatus> };
 
 /** Path segment of each provider's callback route (the operator runbook's names). */
 export const CALLBACK_SEGMENT: Partial<Record<ProviderName, string>> = {
@@ -281,7 +289,9 @@ export function createPayments(options: PaymentsOptions) {
           paymentId, step.to, reason, outcome.transactionId ?? null,
         ]);
         if (row.order_id) {
-          await tx.query(`UPDATE orders SET payment_status = $2, updated_at = now() WHERE id = $1 AND payment_id = $3`, [row.order_id, orderPaymentStatus(step.to), paymentId]);
+          const status = orderPaymentStatus(step.to);
+          const moved = await tx.query(`UPDATE orders SET payment_status = $2, updated_at = now() WHERE id = $1 AND payment_id = $3`, [row.order_id, status, paymentId]);
+          if (moved.rowCount > 0 && options.onOrderPayment) await options.onOrderPayment(tx, { tenantId, orderId: row.order_id, paymentId, status });
         }
       }
       const note = step.to ? `${row.status} -> ${step.to}` : step.ignored;

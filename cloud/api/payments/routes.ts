@@ -1,11 +1,11 @@
-import type { Request } from 'express';
 import { z } from 'zod';
 import { CURRENCY_EXPONENTS } from '../../../shared/money.js';
 import { text } from '../../../shared/validation.js';
-import { PaymentProviderError } from '../../payments/errors.js';
 import type { ProviderName } from '../../payments/provider.js';
-import { PaymentRequestError, type PaymentView } from '../../payments/service.js';
+import type { PaymentView } from '../../payments/service.js';
 import { AppError, notFound } from '../http/errors.js';
+import { idempotencyKey } from '../http/idempotency.js';
+import { asApiError } from '../http/payment-errors.js';
 import { defineRoute, pageQuery, type RouteDef, tenantIdParam } from '../http/route.js';
 import type { Services } from '../services.js';
 
@@ -14,26 +14,6 @@ const paymentIdParam = z.uuid();
 
 /** Paths whose body must reach the adapter byte for byte (signatures are computed over it). */
 export const RAW_BODY_PATHS = /^\/api\/tenants\/[^/]+\/ecommerce\/(payments\/[a-z]+\/callback|webhooks\/[a-z]+)$/;
-
-/** The Idempotency-Key header of an initiation: required, printable, bounded. */
-export function idempotencyKey(req: Request, fallback?: string): string {
-  const key = (req.get('idempotency-key') ?? fallback ?? '').trim();
-  if (!/^[\x21-\x7e]{8,128}$/.test(key)) throw new AppError(400, 'IDEMPOTENCY_KEY_REQUIRED');
-  return key;
-}
-
-/** Provider and service refusals in the error format: a provider outage is a 502, never a 500. */
-export async function asApiError<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof PaymentRequestError) throw new AppError(error.status, error.code, error.details);
-    if (error instanceof PaymentProviderError) {
-      throw new AppError(error.retryable ? 503 : 502, error.retryable ? 'PAYMENT_PROVIDER_UNAVAILABLE' : 'PAYMENT_PROVIDER_REJECTED', { provider: error.provider });
-    }
-    throw error;
-  }
-}
 
 function callbackRoute(method: 'post' | 'put', segment: string, provider: ProviderName, summary: string): RouteDef {
   return defineRoute({

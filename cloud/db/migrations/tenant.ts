@@ -420,4 +420,36 @@ export const tenantMigrations: Migration[] = [
       await db.query(`ALTER TABLE products ADD COLUMN cost_minor bigint CHECK (cost_minor >= 0)`);
     },
   },
+  {
+    // Online orders are prepared by one boutique, the company's choice (default: its first). An
+    // unpaid order holds its quantities there until `hold_until`, so two customers cannot buy the
+    // same last item; `stock_taken` says its sale movements were written (paid), `stock_returned`
+    // that a cancellation gave them back (both exactly once, with ids derived from the order).
+    name: '0015_online_orders',
+    up: async (db) => {
+      await db.query(`
+        CREATE TABLE ecommerce_settings (
+          tenant_id text PRIMARY KEY,
+          fulfilment_boutique_id text NOT NULL,
+          hold_minutes integer NOT NULL DEFAULT 30 CHECK (hold_minutes BETWEEN 5 AND 1440),
+          updated_by text,
+          updated_at timestamptz NOT NULL DEFAULT now(),
+          FOREIGN KEY (tenant_id, fulfilment_boutique_id) REFERENCES boutiques (tenant_id, id)
+        );
+        ALTER TABLE orders
+          ADD COLUMN fulfilment_status text NOT NULL DEFAULT 'new'
+            CHECK (fulfilment_status IN ('new', 'preparing', 'ready', 'picked_up', 'delivered', 'cancelled')),
+          ADD COLUMN fulfilment_updated_at timestamptz,
+          ADD COLUMN hold_until timestamptz,
+          ADD COLUMN stock_taken boolean NOT NULL DEFAULT false,
+          ADD COLUMN stock_returned boolean NOT NULL DEFAULT false;
+        CREATE INDEX orders_fulfilment ON orders (tenant_id, fulfilment_status, created_at DESC);
+        CREATE INDEX orders_recent ON orders (tenant_id, created_at DESC);
+        CREATE INDEX orders_holding ON orders (tenant_id, boutique_id, hold_until)
+          WHERE payment_status IN ('unpaid', 'pending') AND fulfilment_status <> 'cancelled';
+      `);
+      await db.query(tenantIsolation('ecommerce_settings'));
+      await db.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ecommerce_settings TO ${APP_ROLE};`);
+    },
+  },
 ];

@@ -12,6 +12,8 @@ const STRINGS = {
     mtnHint: 'Confirmez le paiement sur votre téléphone MTN : composez votre code secret quand la demande apparaît.',
     paypalNote: 'PayPal ne prend pas le franc guinéen : vous paierez {{charged}} (taux {{rate}}).',
     sending: 'Envoi de la commande…', retry: 'Réessayer', unknownError: 'Une erreur est survenue. Réessayez.',
+    inStock: 'En stock : {{n}}', outOfStock: 'Épuisé', fulfilment: 'Préparation',
+    f_new: 'Reçue', f_preparing: 'En préparation', f_ready: 'Prête à retirer', f_picked_up: 'Retirée', f_delivered: 'Livrée', f_cancelled: 'Annulée',
   },
   en: {
     loading: 'Loading…', search: 'Search for a product', add: 'Add', cart: 'Cart', empty: 'Your cart is empty.',
@@ -23,6 +25,8 @@ const STRINGS = {
     mtnHint: 'Confirm the payment on your MTN phone: enter your PIN when the request appears.',
     paypalNote: 'PayPal does not take Guinean francs: you will pay {{charged}} (rate {{rate}}).',
     sending: 'Sending the order…', retry: 'Try again', unknownError: 'Something went wrong. Please try again.',
+    inStock: 'In stock: {{n}}', outOfStock: 'Sold out', fulfilment: 'Preparation',
+    f_new: 'Received', f_preparing: 'Being prepared', f_ready: 'Ready for pickup', f_picked_up: 'Picked up', f_delivered: 'Delivered', f_cancelled: 'Cancelled',
   },
 };
 
@@ -63,13 +67,17 @@ function saveCart() {
 }
 
 function renderCatalogue(products) {
-  const list = el('div', { class: 'products' }, products.map((p) =>
-    el('div', { class: 'card', 'data-testid': 'product' },
+  // The stock shown is the fulfilment boutique's, less what unpaid orders hold: the cart never
+  // asks for more (the API refuses it anyway, with a message in the customer's language).
+  const list = el('div', { class: 'products' }, products.map((p) => {
+    const inCart = cart.get(p.id)?.quantity ?? 0;
+    return el('div', { class: 'card', 'data-testid': 'product', 'data-available': p.available },
       el('h3', {}, p.name),
       el('div', { class: 'price' }, money(p.priceMinor, shop.currency)),
-      el('button', { type: 'button', class: 'primary', 'data-testid': 'add', onclick: () => { cart.set(p.id, { ...p, quantity: (cart.get(p.id)?.quantity ?? 0) + 1 }); saveCart(); render(); } }, t('add')),
-    ),
-  ));
+      el('div', { class: p.available > 0 ? 'stock' : 'stock out', 'data-testid': 'stock' }, p.available > 0 ? t('inStock', { n: p.available }) : t('outOfStock')),
+      el('button', { type: 'button', class: 'primary', 'data-testid': 'add', disabled: inCart >= p.available, onclick: () => { cart.set(p.id, { ...p, quantity: inCart + 1 }); saveCart(); render(); } }, t('add')),
+    );
+  }));
   const search = el('input', { type: 'search', placeholder: t('search'), 'aria-label': t('search'), value: new URLSearchParams(location.search).get('q') ?? '' });
   search.addEventListener('change', () => { history.replaceState(null, '', `?q=${encodeURIComponent(search.value)}`); render(); });
   return el('section', {}, search, el('p'), list);
@@ -145,10 +153,15 @@ async function renderOrder() {
     el('p', { class: 'price' }, `${t('total')} : ${money(order.totalMinor, order.currency)}`),
     el('p', {}, t('status')), status,
     order.paymentStatus === 'pending' ? el('p', {}, t('mtnHint')) : '',
+    el('p', {}, t('fulfilment')),
+    el('p', { class: 'status', 'data-testid': 'fulfilment-status', 'data-status': order.fulfilmentStatus }, t(`f_${order.fulfilmentStatus}`)),
     el('p', {}, el('a', { href: `/boutique/${code}` }, t('back'))),
   ));
-  // Follow the payment until it settles: the provider's confirmation may take a minute.
+  // Follow the payment until it settles (the provider's confirmation may take a minute), then the
+  // preparation until the order is handed over, less often.
+  const settled = ['picked_up', 'delivered', 'cancelled'].includes(order.fulfilmentStatus);
   if (order.paymentStatus === 'pending') setTimeout(() => void renderOrder().catch(showError), 1500);
+  else if (!settled && order.paymentStatus === 'paid') setTimeout(() => void renderOrder().catch(showError), 5000);
 }
 
 async function render() {

@@ -1,6 +1,8 @@
 import { useTranslation } from 'react-i18next';
 import { BrowserRouter, Link, Navigate, Route, Routes } from 'react-router';
 import { ChangePasswordScreen } from './features/password/change-password-screen.js';
+import { OrderDetailScreen } from './features/orders/order-detail-screen.js';
+import { OrdersScreen } from './features/orders/orders-screen.js';
 import { ProductFormScreen } from './features/products/product-form-screen.js';
 import { ProductsScreen } from './features/products/products-screen.js';
 import { AdminShell } from './features/shell/admin-shell.js';
@@ -50,6 +52,8 @@ export function App() {
           <Route path="produits" element={<ProductsScreen />} />
           <Route path="produits/nouveau" element={<ProductFormScreen />} />
           <Route path="produits/:productId" element={<ProductFormScreen />} />
+          <Route path="commandes" element={<OrdersScreen />} />
+          <Route path="commandes/:orderId" element={<OrderDetailScreen />} />
           <Route path="*" element={<NotFound />} />
         </Route>
       </Routes>
