@@ -83,7 +83,7 @@ describe('transfers between boutiques', () => {
   afterAll(async () => api?.close());
 
   it('goes draft → sent → received, each step once, with the refusals in French', async () => {
-    const [p0, p1] = products as [{ id: string }, { id: string }];
+    const [p0, p1] = [products[0]!, products[1]!];
     const before = { k0: await level(kaloum, p0.id), k1: await level(kaloum, p1.id), r0: await level(ratoma, p0.id), r1: await level(ratoma, p1.id) };
 
     const same = await api.call('post', base(), { token: pdg, body: { fromBoutiqueId: kaloum, toBoutiqueId: kaloum, lines: [{ productId: p0.id, quantityMilli: 1000 }] } });
