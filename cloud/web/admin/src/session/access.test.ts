@@ -8,6 +8,10 @@ describe('admin access', () => {
   });
 
   it('lists the products for every manager', () => {
-    for (const role of ['super_admin', 'pdg', 'dg'] as const) expect(menuFor(role).map((e) => e.path)).toEqual(['/produits']);
+    for (const role of ['super_admin', 'pdg', 'dg'] as const) expect(menuFor(role).map((e) => e.path)).toContain('/produits');
+  });
+
+  it('lists the transfers for every manager (shared/rbac: transfers read)', () => {
+    for (const role of ['super_admin', 'pdg', 'dg'] as const) expect(menuFor(role).map((e) => e.path)).toContain('/transferts');
   });
 });
