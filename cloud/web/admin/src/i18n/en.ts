@@ -142,6 +142,7 @@ export const uiEn: UiCatalogue = {
     quantityOf: 'Quantity of {{name}}',
     removeLine: 'Remove {{name}}',
     noLines: 'No product yet: search for one above.',
+    noteTitle: 'Note',
     note: 'Note (optional)',
     saveDraft: 'Save the draft',
     saving: 'Saving…',

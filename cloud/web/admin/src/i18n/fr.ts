@@ -140,6 +140,7 @@ export const uiFr = {
     quantityOf: 'Quantité de {{name}}',
     removeLine: 'Retirer {{name}}',
     noLines: 'Aucun produit : recherchez-en un ci-dessus.',
+    noteTitle: 'Note',
     note: 'Note (facultative)',
     saveDraft: 'Enregistrer le brouillon',
     saving: 'Enregistrement…',

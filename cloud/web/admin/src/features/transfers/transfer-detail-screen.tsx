@@ -119,7 +119,7 @@ export function TransferDetailScreen() {
         </div>
         {tr.note && (
           <div>
-            <dt>{t('ui.transfers.note')}</dt>
+            <dt>{t('ui.transfers.noteTitle')}</dt>
             <dd>{tr.note}</dd>
           </div>
         )}
