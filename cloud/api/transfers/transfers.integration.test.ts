@@ -228,6 +228,34 @@ describe('transfers between boutiques', () => {
     expect(notKaloum.body.documents.map((d: Transfer) => d.id)).not.toContain(transfer.id);
   });
 
+  it('keeps a manager’s reception when the till’s comes after it, and completes a till’s reception that came in two pushes', async () => {
+    // The manager first: the till's later facts change nothing and are answered with the stored ones.
+    const first = await sentTransfer([2_000, 1_000]);
+    const [p0, p1] = first.lines.map((l) => l.productId) as [string, string];
+    const before = { r0: await level(ratoma, p0), r1: await level(ratoma, p1) };
+    const byAdmin = await api.call('post', `${base()}/${first.id}/receive`, { token: pdg, body: { lines: [{ productId: p0, receivedMilli: 2_000 }, { productId: p1, receivedMilli: 1_000 }] } });
+    expect(byAdmin.status).toBe(200);
+    const late = await push(tillRatoma, [tillReception(tillRatoma, first, 0, 1_500, 'Casse'), tillReception(tillRatoma, first, 1, 1_000)]);
+    expect(late.body).toMatchObject({ accepted: 0, rejected: [] });
+    expect(late.body.conflicts.map((c: StockMovement) => [c.id, c.quantityMilli, c.deviceId])).toEqual([
+      [transferMovementId(first.id, 'in', 0), 2_000, null],
+      [transferMovementId(first.id, 'in', 1), 1_000, null],
+    ]);
+    const kept = (await api.call('get', `${base()}/${first.id}`, { token: pdg })).body.transfer as Transfer;
+    expect(kept).toMatchObject({ status: 'received', receivedVia: 'admin', updatedAt: byAdmin.body.transfer.updatedAt });
+    expect([await level(ratoma, p0), await level(ratoma, p1)]).toEqual([before.r0 + 2_000, before.r1 + 1_000]);
+
+    // A till's reception split over two pushes: the first marks the transfer received, the second completes its lines.
+    const split = await sentTransfer([2_000, 1_000]);
+    expect((await push(tillRatoma, [tillReception(tillRatoma, split, 0, 2_000)])).body.accepted).toBe(1);
+    let stored = (await api.call('get', `${base()}/${split.id}`, { token: pdg })).body.transfer as Transfer;
+    expect(stored.lines.map((l) => l.receivedMilli)).toEqual([2_000, 0]);
+    expect((await push(tillRatoma, [tillReception(tillRatoma, split, 1, 500, 'Sac déchiré')])).body.accepted).toBe(1);
+    stored = (await api.call('get', `${base()}/${split.id}`, { token: pdg })).body.transfer as Transfer;
+    expect(stored).toMatchObject({ status: 'received', receivedVia: 'till', receivedBy: tillRatoma.deviceId });
+    expect(stored.lines.map((l) => [l.receivedMilli, l.reason])).toEqual([[2_000, null], [500, 'Sac déchiré']]);
+  });
+
   it('counts a reception once when the manager and the till receive the same transfer at the same moment', async () => {
     for (let round = 0; round < 4; round++) {
       const transfer = await sentTransfer([2_000]);
