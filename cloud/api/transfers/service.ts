@@ -172,8 +172,8 @@ function receptionMovement(transfer: Transfer, index: number, received: Received
 }
 
 /**
- * A manager receives the goods at the destination from the back office: `transfer_in` movements
- * of what arrived (a line of which nothing arrived moves nothing) and the transfer `received`, in
+ * A manager receives the goods at the destination from the back office: a `transfer_in` movement
+ * of what arrived of each line (of nothing, with its reason, where nothing did) and the transfer `received`, in
  * one transaction, after the transfer's row is locked: a till's pushed reception of the same
  * transfer waits for it, then finds it received and its movements already there.
  */
@@ -185,7 +185,8 @@ export async function receiveTransfer(tx: Queryable, tenantId: string, actor: Ac
   const problem = receptionProblem(current, received);
   if (problem) throw new AppError(422, problem.code, { productId: problem.productId }, { max: 300 });
   const now = new Date().toISOString();
-  const movements = received.flatMap((line, i) => (line.receivedMilli > 0 ? [receptionMovement(current, i, line, now, null)] : []));
+  // One movement per line, of nothing where nothing arrived: each line of the reception is a fact.
+  const movements = received.map((line, i) => receptionMovement(current, i, line, now, null));
   await repository.writeMovements(tx, tenantId, movements);
   const done: Transfer = {
     ...current, status: 'received', receivedAt: now, receivedVia: 'admin', receivedBy: actor.userId, updatedAt: now,
@@ -261,7 +262,8 @@ export async function receiveFromTill(tx: Queryable, scope: TillScope, movements
       return parsed ? [[parsed.lineIndex, m] as const] : [];
     }));
     if (byLine.size === 0) continue;
-    const lines = transfer.lines.map((line, i) => ({ ...line, receivedMilli: byLine.get(i)?.quantityMilli ?? 0, reason: byLine.get(i)?.reason ?? null }));
+    // A line whose movement has not come yet (a reception pushed in two requests) stays unknown.
+    const lines = transfer.lines.map((line, i) => ({ ...line, receivedMilli: byLine.get(i)?.quantityMilli ?? null, reason: byLine.get(i)?.reason ?? null }));
     const receivedAt = transfer.receivedAt ?? [...byLine.values()].map((m) => m.createdAt).sort()[0]!;
     const next: Transfer = { ...transfer, status: 'received', receivedAt, receivedVia: 'till', receivedBy: scope.deviceId, lines, updatedAt: new Date().toISOString() };
     if (ownReception && JSON.stringify(next.lines) === JSON.stringify(transfer.lines)) continue;

@@ -249,11 +249,21 @@ describe('transfers between boutiques', () => {
     const split = await sentTransfer([2_000, 1_000]);
     expect((await push(tillRatoma, [tillReception(tillRatoma, split, 0, 2_000)])).body.accepted).toBe(1);
     let stored = (await api.call('get', `${base()}/${split.id}`, { token: pdg })).body.transfer as Transfer;
-    expect(stored.lines.map((l) => l.receivedMilli)).toEqual([2_000, 0]);
-    expect((await push(tillRatoma, [tillReception(tillRatoma, split, 1, 500, 'Sac déchiré')])).body.accepted).toBe(1);
+    expect(stored.lines.map((l) => l.receivedMilli)).toEqual([2_000, null]);
+    // Nothing of the second line arrived: a movement of nothing, with its reason, that moves no stock.
+    const p1Before = await level(ratoma, p1);
+    expect((await push(tillRatoma, [tillReception(tillRatoma, split, 1, 0, 'Sac perdu')])).body).toMatchObject({ accepted: 1, rejected: [] });
     stored = (await api.call('get', `${base()}/${split.id}`, { token: pdg })).body.transfer as Transfer;
     expect(stored).toMatchObject({ status: 'received', receivedVia: 'till', receivedBy: tillRatoma.deviceId });
-    expect(stored.lines.map((l) => [l.receivedMilli, l.reason])).toEqual([[2_000, null], [500, 'Sac déchiré']]);
+    expect(stored.lines.map((l) => [l.receivedMilli, l.reason])).toEqual([[2_000, null], [0, 'Sac perdu']]);
+    expect(await level(ratoma, p1)).toBe(p1Before);
+    // A movement of nothing is a transfer's reception only: of another kind, or naming no transfer, it is refused.
+    const nothing = { ...tillReception(tillRatoma, split, 0, 0), id: 'nothing-sold-0001', kind: 'sale', refId: null };
+    const unknownRef = { ...tillReception(tillRatoma, split, 0, 0), id: 'nothing-in-0001', refId: 'not-a-transfer' };
+    expect((await push(tillRatoma, [nothing, unknownRef])).body.rejected.map((r: { reason: string }) => r.reason)).toEqual([
+      'invalid stock movement: quantityMilli out of bounds',
+      'invalid stock movement: unknown transfer',
+    ]);
   });
 
   it('counts a reception once when the manager and the till receive the same transfer at the same moment', async () => {

@@ -67,10 +67,12 @@ describe('transfers at the till', () => {
     expect((await transfers.list()).find((x) => x.id === 'tr1')).toMatchObject({ status: 'received', awaitingSync: true });
   });
 
-  it('moves nothing for a line of which nothing arrived, and still keeps the reception and its reason here', async () => {
+  it('writes a movement of nothing, with its reason, for a line of which nothing arrived: the stock stays, the cloud learns the line', async () => {
     const transfers = createTillTransfers(t.db, till, steppingClock().clock);
     const done = await transfers.receive(manager, 'tr1', [{ productId: 'riz', receivedMilli: 10_000 }, { productId: 'eau', receivedMilli: 0, reason: 'Colis absent' }]);
     expect(done.lines.map((l) => [l.receivedMilli, l.reason])).toEqual([[10_000, null], [0, 'Colis absent']]);
-    expect((await t.db.collections.stock_movements!.find().exec()).map((d) => d.id)).toEqual(['tr1:in:0']);
+    const movements = (await t.db.collections.stock_movements!.find({ sort: [{ id: 'asc' }] }).exec()).map((d) => d.toJSON() as StockMovement);
+    expect(movements.map((m) => [m.id, m.quantityMilli, m.reason ?? null])).toEqual([['tr1:in:0', 10_000, null], ['tr1:in:1', 0, 'Colis absent']]);
+    expect(await createStock(t.db, till).onHand(['riz', 'eau'])).toEqual(new Map([['riz', 10_000], ['eau', 0]]));
   });
 });

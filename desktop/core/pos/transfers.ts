@@ -10,8 +10,8 @@ import { PosError } from './errors.js';
 /**
  * This till's confirmation of a transfer's reception, kept beside the movements it wrote (same
  * SQLite transaction) and never synced: the movements carry the reception to the cloud, this
- * record keeps what they cannot (a line of which nothing arrived moves nothing) and refuses a
- * second confirmation while the cloud has not yet said the transfer is received.
+ * record shows it here and refuses a second confirmation while the cloud has not yet said the
+ * transfer is received.
  */
 export type TransferReception = { id: string; receivedAt: string; userId: string; lines: Array<{ productId: string; receivedMilli: number; reason: string | null }> };
 
@@ -89,20 +89,18 @@ export function createTillTransfers(db: RxDatabase, till: TillIdentity, clock: (
     if (problem) throw new PosError(problem.code, { max: 300 });
     const at = clock().toISOString();
     const lines = received.map((line) => ({ productId: line.productId, receivedMilli: line.receivedMilli, reason: line.reason?.trim() || null }));
-    const movements: StockMovement[] = lines.flatMap((line, i) =>
-      line.receivedMilli > 0
-        ? [{
-            id: transferMovementId(transfer.id, 'in', i), tenantId: till.tenantId, boutiqueId: till.boutiqueId, productId: line.productId,
-            quantityMilli: line.receivedMilli, kind: 'transfer_in' as const, ...(line.reason ? { reason: line.reason } : {}), refId: transfer.id,
-            deviceId: till.deviceId, createdAt: at,
-          }]
-        : [],
-    );
+    // One movement per line, of nothing where nothing arrived (with its reason): the cloud learns
+    // the whole reception from them, and a manager's reception writes the same ids.
+    const movements: StockMovement[] = lines.map((line, i) => ({
+      id: transferMovementId(transfer.id, 'in', i), tenantId: till.tenantId, boutiqueId: till.boutiqueId, productId: line.productId,
+      quantityMilli: line.receivedMilli, kind: 'transfer_in' as const, ...(line.reason ? { reason: line.reason } : {}), refId: transfer.id,
+      deviceId: till.deviceId, createdAt: at,
+    }));
     const reception: TransferReception = { id: transfer.id, receivedAt: at, userId: user.id, lines };
     try {
       insertAtomically([
         { collection: store as unknown as RxCollection, documents: [reception] },
-        ...(movements.length ? [{ collection: db.collections.stock_movements!, documents: movements }] : []),
+        { collection: db.collections.stock_movements!, documents: movements },
       ]);
     } catch (error) {
       // A movement of this reception already here: the cloud's, pulled after a manager received it.
