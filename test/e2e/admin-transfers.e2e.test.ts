@@ -208,6 +208,33 @@ describe.skipIf(!HAS_CHROMIUM)('a transfer from the admin to the receiving till,
     await adminShot('list-received');
   });
 
+  it('receives another transfer in the admin itself, nothing of one line arrived, with the reason required first', { timeout: 120_000 }, async () => {
+    const pdg = (await api.login(DEMO_USERS.pdg.email, DEMO_USERS.pdg.password)).accessToken;
+    const created = await api.call('post', `/api/tenants/${api.demoTenantId}/transfers`, {
+      token: pdg, body: { fromBoutiqueId: kaloum, toBoutiqueId: ratoma, lines: productIds.map((productId) => ({ productId, quantityMilli: 2_000 })) },
+    });
+    const id = created.body.transfer.id as string;
+    expect((await api.call('post', `/api/tenants/${api.demoTenantId}/transfers/${id}/send`, { token: pdg })).status).toBe(200);
+    const ratomaBefore = await levels(ratoma);
+
+    await admin.goto(`${api.url}/app/transferts/${id}`);
+    await admin.getByTestId('transfer-receive').click();
+    await admin.getByTestId('transfer-reception').waitFor();
+    await admin.getByTestId('transfer-reception-quantity').nth(1).fill('0');
+    await admin.getByTestId('transfer-reception-submit').click();
+    await expect.poll(() => admin.getByTestId('transfer-reception-error').textContent(), WAIT).toBe(uiFr.transfers.reasonRequired.replace('{{name}}', second.name));
+    await admin.getByTestId('transfer-reception-reason').nth(1).fill('Colis absent à l’arrivée');
+    await adminShot('reception');
+    await admin.getByTestId('transfer-reception-submit').click();
+    await expect.poll(() => admin.getByTestId('transfer-status').textContent(), WAIT).toBe(uiFr.transfers.status.received);
+    await expect(admin.getByTestId('transfer-line-difference').nth(1).textContent()).resolves.toBe('−2');
+    expect(await levels(ratoma)).toEqual([ratomaBefore[0]! + 2_000, ratomaBefore[1]!]);
+    // The till pulls the manager's reception: its movements and the transfer, received.
+    await expect.poll(async () => (await tillStock())[0], WAIT).toBe(ratomaBefore[0]! + 2_000);
+    const number = created.body.transfer.number as string;
+    await expect.poll(() => counter.locator(`[data-testid=transfer-row][data-number="${number}"]`).getAttribute('data-status'), WAIT).toBe('received');
+  });
+
   /** The till's stock screen, as the counter shows it, for the transfer's two products. */
   async function tillStock(): Promise<number[]> {
     await counter.getByTestId('nav-stock').click();

@@ -170,7 +170,10 @@ function ReceiveDialog({ transfer, onClose, onDone }: { transfer: TillTransfer; 
                 <td>
                   <input
                     value={quantities[i]}
-                    onChange={(e) => setQuantities(quantities.map((q, j) => (j === i ? e.target.value : q)))}
+                    onChange={(e) => {
+                      setError(null);
+                      setQuantities(quantities.map((q, j) => (j === i ? e.target.value : q)));
+                    }}
                     inputMode="decimal"
                     autoComplete="off"
                     aria-label={t('ui.transfers.receivedOf', { name: line.name })}
@@ -181,7 +184,10 @@ function ReceiveDialog({ transfer, onClose, onDone }: { transfer: TillTransfer; 
                 <td>
                   <input
                     value={reasons[i]}
-                    onChange={(e) => setReasons(reasons.map((r, j) => (j === i ? e.target.value : r)))}
+                    onChange={(e) => {
+                      setError(null);
+                      setReasons(reasons.map((r, j) => (j === i ? e.target.value : r)));
+                    }}
                     maxLength={300}
                     autoComplete="off"
                     placeholder={differs[i] ? t('ui.transfers.reasonPlaceholder') : ''}

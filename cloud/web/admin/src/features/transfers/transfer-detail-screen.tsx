@@ -214,7 +214,10 @@ function ReceptionForm({ transfer, onCancel, onDone }: { transfer: Transfer; onC
                   autoFocus={i === 0}
                   aria-label={t('ui.transfers.receivedOf', { name: line.name })}
                   aria-invalid={parsed[i] === null ? true : undefined}
-                  onChange={(e) => setQuantities(quantities.map((q, j) => (j === i ? e.target.value : q)))}
+                  onChange={(e) => {
+                    setProblem(null);
+                    setQuantities(quantities.map((q, j) => (j === i ? e.target.value : q)));
+                  }}
                   data-testid="transfer-reception-quantity"
                 />
               </td>
@@ -225,7 +228,10 @@ function ReceptionForm({ transfer, onCancel, onDone }: { transfer: Transfer; onC
                   placeholder={differs[i] ? t('ui.transfers.reasonPlaceholder') : ''}
                   aria-label={t('ui.transfers.reasonOf', { name: line.name })}
                   aria-invalid={differs[i] && !reasons[i]!.trim() && problem ? true : undefined}
-                  onChange={(e) => setReasons(reasons.map((r, j) => (j === i ? e.target.value : r)))}
+                  onChange={(e) => {
+                    setProblem(null);
+                    setReasons(reasons.map((r, j) => (j === i ? e.target.value : r)));
+                  }}
                   data-testid="transfer-reception-reason"
                 />
               </td>
