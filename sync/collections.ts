@@ -29,6 +29,9 @@ export const REPLICATED_COLLECTIONS = [
   { name: 'stock_movements', table: 'stock_movements', rule: 'fact', boutiqueScoped: true },
   { name: 'cash_session_events', table: 'cash_session_events', rule: 'fact', boutiqueScoped: true },
   { name: 'customers', table: 'customers', rule: 'shared-lww', boutiqueScoped: false },
+  // Transfers between boutiques reach the tills of their destination (the document's boutiqueId),
+  // which confirm reception with transfer_in movements: the cloud alone writes the transfer.
+  { name: 'transfers', table: 'transfers', rule: 'cloud-owned', boutiqueScoped: true },
 ] as const satisfies readonly ReplicatedCollection[];
 
 export type ReplicatedCollectionName = (typeof REPLICATED_COLLECTIONS)[number]['name'];

@@ -23,6 +23,7 @@ import { mountRoute, registerOpenApi, type RouteDef } from './http/route.js';
 import type { Services } from './services.js';
 import { stockRoutes } from './stock/routes.js';
 import { syncRoutes } from './sync/routes.js';
+import { transferRoutes } from './transfers/routes.js';
 import { userRoutes } from './users/routes.js';
 
 // The storefront's static files: beside this file's folder in the sources, three levels up once built into dist/.
@@ -48,6 +49,7 @@ export const apiRoutes: RouteDef[] = [
   ...syncRoutes,
   ...paymentRoutes,
   ...ecommerceRoutes,
+  ...transferRoutes,
 ];
 
 export function openApiDocument(routes: RouteDef[]) {

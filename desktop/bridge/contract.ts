@@ -162,6 +162,16 @@ export const stockItemSchema = z.object({
   onHandMilli: z.number().int(), low: z.boolean(),
 });
 export const customerSchema = z.object({ id, name: z.string(), phone: z.string() });
+/** A transfer sent to this boutique, and its reception here (awaiting the cloud until synced). */
+export const tillTransferSchema = z.object({
+  id: z.string(), number: z.string(), fromBoutiqueName: z.string(), status: z.enum(['sent', 'received']), awaitingSync: z.boolean(),
+  sentAt: isoDate.nullable(), receivedAt: isoDate.nullable(),
+  lines: z.array(z.object({
+    productId: z.string(), name: z.string(), unit: z.enum(['piece', 'kg', 'l']).nullable(), quantityMilli: z.number().int(),
+    receivedMilli: z.number().int().nullable(), reason: z.string().nullable(),
+  })),
+});
+export type TillTransfer = z.output<typeof tillTransferSchema>;
 
 const checkoutLine = z.strictObject({ productId: id, quantityMilli: lineQuantityMilli, discount: discountSchema.optional() });
 const cartLines = z.array(checkoutLine).max(MAX_CART_LINES);
@@ -275,6 +285,17 @@ export const BRIDGE_METHODS = {
   'stock.low': method(z.strictObject({ limit: limit(500).optional() }), z.array(stockItemSchema), { module: 'stock', action: 'read' }),
   /** dg and pdg only; the reason is mandatory. */
   'stock.adjust': method(z.strictObject({ productId: id, deltaMilli: z.number().int().min(-1e12).max(1e12).refine((n) => n !== 0), reason: text({ max: 300 }) }), stockItemSchema, { module: 'stock', action: 'write' }),
+
+  'transfers.list': method(z.strictObject({ limit: limit(200).optional() }), z.array(tillTransferSchema), { module: 'transfers', action: 'read' }),
+  /** Confirms what arrived of each line (in the transfer's order), a reason for each difference; works offline. */
+  'transfers.receive': method(
+    z.strictObject({
+      transferId: id,
+      lines: z.array(z.strictObject({ productId: id, receivedMilli: z.number().int().min(0).max(1e12), reason: text({ max: 300 }).optional() })).min(1).max(500),
+    }),
+    tillTransferSchema,
+    { module: 'transfers', action: 'write' },
+  ),
 
   'customers.search': method(z.strictObject({ query: text({ max: 120 }), limit: limit(50).optional() }), z.array(customerSchema), { module: 'customers', action: 'read' }),
   'customers.create': method(z.strictObject({ name: text({ min: 1, max: 120 }), phone: text({ max: 30 }) }), customerSchema, { module: 'customers', action: 'write' }),

@@ -7,6 +7,7 @@ import { returnSchema } from './returns.js';
 import { saleSchema } from './sales.js';
 import { settingsSchema } from './settings.js';
 import { stockMovementSchema } from './stock-movements.js';
+import { transferSchema } from './transfers.js';
 import { tillUserSchema } from './users.js';
 
 export type { TillBoutique } from './boutiques.js';
@@ -18,6 +19,7 @@ export type { Return } from './returns.js';
 export type { Sale, SaleLine, Tender } from './sales.js';
 export type { Settings } from './settings.js';
 export type { StockMovement } from './stock-movements.js';
+export type { Transfer, TransferLine, TransferStatus } from './transfers.js';
 export type { OfflineVerifier, TillUser } from './users.js';
 
 /** The till's collections, by the name the cloud's sync endpoints use. */
@@ -32,4 +34,5 @@ export const TILL_COLLECTIONS = {
   stock_movements: { schema: stockMovementSchema },
   cash_session_events: { schema: cashSessionEventSchema },
   customers: { schema: customerSchema },
+  transfers: { schema: transferSchema },
 } as const;

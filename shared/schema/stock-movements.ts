@@ -34,12 +34,15 @@ const DIRECTION: Record<StockMovement['kind'], -1 | 1 | 0> = { sale: -1, transfe
 
 /**
  * A movement moves something, the way of its kind (an adjustment either way), of a product. Call
- * it on a document that has passed the schema.
+ * it on a document that has passed the schema. The one movement of nothing is a transfer's
+ * reception of a line of which nothing arrived: a fact of the reception like its other lines
+ * (its reason says why), which leaves the stock as it is.
  */
 export function stockMovementRuleBroken(movement: StockMovement): RuleBroken {
   if (!isRef(movement.productId)) return 'productId must not be empty';
   if (!isIsoInstant(movement.createdAt)) return 'createdAt is not an ISO 8601 instant';
   const q = movement.quantityMilli;
+  if (q === 0 && movement.kind === 'transfer_in' && isRef(movement.refId)) return null;
   if (q === 0 || Math.abs(q) > DOCUMENT_LIMITS.quantityMilli) return 'quantityMilli out of bounds';
   const direction = DIRECTION[movement.kind];
   if (direction !== 0 && Math.sign(q) !== direction) return `a ${movement.kind} movement must be ${direction < 0 ? 'negative' : 'positive'}`;

@@ -148,6 +148,13 @@ function validate(raw: unknown, scope: DeviceScope, collection: ReplicatedCollec
 }
 
 /**
+ * The cloud's own checks of valid documents against what it stores (a transfer's reception
+ * against the transfer), run in the push's transaction before anything is written: the reason of
+ * each document refused, by id. The refused ones are set aside like invalid documents.
+ */
+export type Vet = (docs: SyncDocument[]) => Promise<Map<string, string>>;
+
+/**
  * What a push did: the answer for the till, and the documents that passed validation (stored now
  * or before), which the cloud may act on (a sale's payment claims).
  */
@@ -160,10 +167,17 @@ export type PushOutcome = { response: PushResponse; valid: SyncDocument[] };
  * A document that fails validation is set aside in `sync_rejections` with its reason and does not
  * block the others.
  */
-export async function push(tx: SqlClient, scope: DeviceScope, collection: ReplicatedCollection, rows: PushRow[], log: (event: string, details: Record<string, unknown>) => void): Promise<PushOutcome> {
+export async function push(
+  tx: SqlClient,
+  scope: DeviceScope,
+  collection: ReplicatedCollection,
+  rows: PushRow[],
+  log: (event: string, details: Record<string, unknown>) => void,
+  vet?: Vet,
+): Promise<PushOutcome> {
   const rejected: Rejection[] = [];
   const setAside: SetAside[] = [];
-  const candidates: SyncDocument[] = [];
+  let candidates: SyncDocument[] = [];
   for (const row of rows) {
     const checked = validate(row.newDocumentState, scope, collection);
     if ('doc' in checked) {
@@ -172,6 +186,18 @@ export async function push(tx: SqlClient, scope: DeviceScope, collection: Replic
     }
     rejected.push(checked.rejection);
     setAside.push({ documentId: checked.rejection.id, reason: checked.rejection.reason, document: row.newDocumentState });
+  }
+  if (vet && candidates.length > 0) {
+    const refused = await vet(candidates);
+    if (refused.size > 0) {
+      for (const doc of candidates) {
+        const reason = refused.get(doc.id);
+        if (reason === undefined) continue;
+        rejected.push({ id: doc.id, reason });
+        setAside.push({ documentId: doc.id, reason, document: doc });
+      }
+      candidates = candidates.filter((doc) => !refused.has(doc.id));
+    }
   }
   const response = collection.rule === 'fact' ? await pushFacts(tx, scope, collection, candidates, rejected, log) : await pushOthers(tx, scope, collection, candidates, rejected, setAside);
   await recordRejections(tx, scope.tenantId, scope.deviceId, collection.name, setAside);

@@ -10,6 +10,7 @@ export const EXPORTED_TABLES: Record<string, string[]> = {
   devices: ['credential_hash'],
   audit_log: [],
   ...Object.fromEntries([...DOCUMENT_TABLES, 'stock_levels', 'sync_rejections'].map((table) => [table, []])),
+  transfers: [],
 };
 
 export const dataRoutes: RouteDef[] = [

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { REPLICATED_COLLECTIONS, replicatedCollection } from '../../../sync/collections.js';
-import { pullQuerySchema, pushBodySchema, type PushRow } from '../../../sync/protocol.js';
+import { pullQuerySchema, pushBodySchema, type PushRow, type SyncDocument } from '../../../sync/protocol.js';
 import { pull, pullResponseJson, push } from '../../../sync/server/handlers.js';
 import { recordPaymentClaims, type ClaimingSale } from '../../payments/claims.js';
 import { notFound } from '../http/errors.js';
+import { receiveFromTill, vetTillMovements } from '../transfers/service.js';
 import { defineRoute, pageQuery, type RouteDef, tenantIdParam } from '../http/route.js';
 
 const collectionParams = z.object({ collection: z.enum(REPLICATED_COLLECTIONS.map((c) => c.name) as [string, ...string[]]) });
@@ -73,7 +74,15 @@ export const syncRoutes: RouteDef[] = [
       const scope = device!;
       return services.databases.withTenant(scope.tenantId, async (tx) => {
         // Refused documents are filed in sync_rejections by the push itself, in this transaction.
-        const { response, valid } = await push(tx, scope, collection, body.rows as PushRow[], (event, details) => req.log.warn(details, event));
+        // A till's reception of a transfer is checked against the transfer (locked until commit)
+        // before its movements are stored, and marks the transfer received in the same transaction.
+        const movements = collection.name === 'stock_movements';
+        const vet = movements ? (docs: SyncDocument[]) => vetTillMovements(tx, scope, docs) : undefined;
+        const { response, valid } = await push(tx, scope, collection, body.rows as PushRow[], (event, details) => req.log.warn(details, event), vet);
+        if (movements && valid.length > 0) {
+          const received = await receiveFromTill(tx, scope, valid);
+          if (received.length) req.log.info({ deviceId: scope.deviceId, transfers: received }, 'transfers received at the till');
+        }
         if (response.rejected.length) req.log.warn({ collection: collection.name, rejected: response.rejected.length }, 'sync documents set aside');
         if (collection.name === 'sales' && valid.length > 0) {
           const anomalies = await recordPaymentClaims(tx, scope.tenantId, scope.deviceId, valid as unknown as ClaimingSale[]);

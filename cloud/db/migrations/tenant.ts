@@ -421,6 +421,29 @@ export const tenantMigrations: Migration[] = [
     },
   },
   {
+    // Transfers between boutiques: the replicated document (the destination's tills pull it) and
+    // the fields the back office filters and sorts on, generated from it as in 0009. The readable
+    // numbers (TR-000012) come from one counter per company, taken in the creating transaction.
+    name: '0014_transfers',
+    up: async (db) => {
+      await db.query(documentTable('transfers'));
+      await db.query(`
+        ALTER TABLE transfers
+          ADD COLUMN status text GENERATED ALWAYS AS (doc->>'status') STORED,
+          ADD COLUMN from_boutique_id text GENERATED ALWAYS AS (doc->>'fromBoutiqueId') STORED,
+          ADD COLUMN to_boutique_id text GENERATED ALWAYS AS (doc->>'toBoutiqueId') STORED,
+          ADD COLUMN created_at text COLLATE "C" GENERATED ALWAYS AS (doc->>'createdAt') STORED;
+        CREATE INDEX transfers_by_date ON transfers (tenant_id, created_at DESC, (id COLLATE "C") DESC) INCLUDE (status, from_boutique_id, to_boutique_id);
+        CREATE TABLE transfer_numbers (
+          tenant_id text PRIMARY KEY,
+          last bigint NOT NULL DEFAULT 0
+        );
+      `);
+      for (const table of ['transfers', 'transfer_numbers']) await db.query(tenantIsolation(table));
+      await db.query(appRoleGrantsSql());
+    },
+  },
+  {
     // Online orders are prepared by one boutique, the company's choice (default: its first). An
     // unpaid order holds its quantities there until `hold_until`, so two customers cannot buy the
     // same last item; `stock_taken` says its sale movements were written (paid), `stock_returned`

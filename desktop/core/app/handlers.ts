@@ -10,6 +10,7 @@ import { createCashSessions, type ZReport as CashZReport } from '../pos/cash-ses
 import { createCustomers } from '../pos/customers.js';
 import { createOpenCart } from '../pos/open-cart.js';
 import { createStock, type StockItem } from '../pos/stock.js';
+import { createTillTransfers } from '../pos/transfers.js';
 import { buildReceipt, buildReturnReceipt, buildZReportDocument, renderHtml, renderPdf, type PrintableDocument, type ShopInfo } from '../pos/receipts.js';
 import { createReturns } from '../pos/returns.js';
 import { createSalesHistory } from '../pos/sales-history.js';
@@ -66,6 +67,7 @@ function makeDrawerServices(till: TillRuntime, clock: () => Date) {
     stock: createStock(till.db, till.identity, clock),
     customers: createCustomers(till.db, till.identity, clock),
     pins: createPinAuth(till.db, {}, () => clock().getTime()),
+    transfers: createTillTransfers(till.db, till.identity, clock),
   };
 }
 function drawerOf(ctx: HandlerContext) {
@@ -288,6 +290,8 @@ export function createHandlers(ctx: HandlerContext): Handlers {
       (await drawerOf(ctx).stock.list({ ...(search ? { search } : {}), ...(lowOnly ? { lowOnly } : {}), limit: limit ?? 100 })).map(bridgeStockItem),
     'stock.low': async ({ limit }) => (await drawerOf(ctx).stock.list({ lowOnly: true, limit: limit ?? 100 })).map(bridgeStockItem),
     'stock.adjust': async ({ productId, deltaMilli, reason }) => bridgeStockItem(await drawerOf(ctx).stock.adjust(signedIn(ctx), { productId, deltaMilli, reason })),
+    'transfers.list': async ({ limit }) => drawerOf(ctx).transfers.list(limit ?? 100),
+    'transfers.receive': async ({ transferId, lines }) => drawerOf(ctx).transfers.receive(signedIn(ctx), transferId, lines),
     'customers.search': async ({ query, limit }) => (await drawerOf(ctx).customers.search(query, limit ?? 20)).map(({ id, name, phone }) => ({ id, name, phone })),
     'customers.create': async ({ name, phone }) => {
       const { id, name: saved, phone: normalised } = await drawerOf(ctx).customers.create(signedIn(ctx), { name, phone });

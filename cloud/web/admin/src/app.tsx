@@ -8,6 +8,9 @@ import { ProductsScreen } from './features/products/products-screen.js';
 import { AdminShell } from './features/shell/admin-shell.js';
 import { NoAccessScreen } from './features/shell/no-access-screen.js';
 import { SignInScreen } from './features/sign-in/sign-in-screen.js';
+import { TransferDetailScreen } from './features/transfers/transfer-detail-screen.js';
+import { TransferFormScreen } from './features/transfers/transfer-form-screen.js';
+import { TransfersScreen } from './features/transfers/transfers-screen.js';
 import { mayUseBackOffice, menuFor } from './session/access.js';
 import { useSession } from './session/session.js';
 
@@ -54,6 +57,10 @@ export function App() {
           <Route path="produits/:productId" element={<ProductFormScreen />} />
           <Route path="commandes" element={<OrdersScreen />} />
           <Route path="commandes/:orderId" element={<OrderDetailScreen />} />
+          <Route path="transferts" element={<TransfersScreen />} />
+          <Route path="transferts/nouveau" element={<TransferFormScreen />} />
+          <Route path="transferts/:transferId" element={<TransferDetailScreen />} />
+          <Route path="transferts/:transferId/modifier" element={<TransferFormScreen />} />
           <Route path="*" element={<NotFound />} />
         </Route>
       </Routes>

@@ -11,8 +11,9 @@ import { ReturnsScreen } from './returns/returns-screen.js';
 import { restoredCart, savedCart, type Cart } from './sale/cart-state.js';
 import { SaleScreen } from './sale/sale-screen.js';
 import { StockScreen } from './stock/stock-screen.js';
+import { TransfersScreen } from './transfers/transfers-screen.js';
 
-type Screen = 'sale' | 'history' | 'returns' | 'cash' | 'stock';
+type Screen = 'sale' | 'history' | 'returns' | 'cash' | 'stock' | 'transfers';
 
 /** How long to wait before asking core again for the kept cart, when the link to it is down. */
 const CART_RETRY_MS = 1_000;
@@ -30,6 +31,7 @@ export function PosShell({ user }: { user: SessionUser }) {
   const translate = useRef(t);
   translate.current = t;
   const showStock = can(user.role, 'stock', 'read');
+  const showTransfers = can(user.role, 'transfers', 'read');
 
   useEffect(() => {
     let live = true;
@@ -69,7 +71,7 @@ export function PosShell({ user }: { user: SessionUser }) {
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if (document.querySelector('[role="dialog"]')) return;
-      const go: Partial<Record<string, Screen>> = { F8: 'returns', F9: 'cash' };
+      const go: Partial<Record<string, Screen>> = { F8: 'returns', F9: 'cash', ...(showTransfers ? { F7: 'transfers' as const } : {}) };
       const target = go[event.key];
       if (target) {
         event.preventDefault();
@@ -82,7 +84,7 @@ export function PosShell({ user }: { user: SessionUser }) {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [screen]);
+  }, [screen, showTransfers]);
 
   const tabs: Array<{ id: Screen; label: string; key?: string }> = [
     { id: 'sale', label: t('ui.nav.sale') },
@@ -90,6 +92,7 @@ export function PosShell({ user }: { user: SessionUser }) {
     { id: 'returns', label: t('ui.nav.returns'), key: 'F8' },
     { id: 'cash', label: t('ui.nav.cash'), key: 'F9' },
     ...(showStock ? [{ id: 'stock' as const, label: t('ui.nav.stock') }] : []),
+    ...(showTransfers ? [{ id: 'transfers' as const, label: t('ui.nav.transfers'), key: 'F7' }] : []),
   ];
 
   return (
@@ -117,6 +120,7 @@ export function PosShell({ user }: { user: SessionUser }) {
         {screen === 'returns' && <ReturnsScreen />}
         {screen === 'cash' && <CashScreen user={user} />}
         {screen === 'stock' && showStock && <StockScreen user={user} />}
+        {screen === 'transfers' && showTransfers && <TransfersScreen user={user} />}
       </ErrorBoundary>
     </div>
   );

@@ -14,4 +14,8 @@ describe('admin access', () => {
   it('lists the online orders for those who may read them', () => {
     for (const role of ['super_admin', 'pdg', 'dg'] as const) expect(menuFor(role).map((e) => e.path)).toContain('/commandes');
   });
+
+  it('lists the transfers for every manager (shared/rbac: transfers read)', () => {
+    for (const role of ['super_admin', 'pdg', 'dg'] as const) expect(menuFor(role).map((e) => e.path)).toContain('/transferts');
+  });
 });

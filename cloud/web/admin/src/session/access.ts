@@ -10,6 +10,7 @@ export type MenuEntry = { path: string; module: Module; labelKey: string };
 export const MENU: readonly MenuEntry[] = [
   { path: '/produits', module: 'products', labelKey: 'ui.nav.products' },
   { path: '/commandes', module: 'ecommerce.orders', labelKey: 'ui.orders.menu' },
+  { path: '/transferts', module: 'transfers', labelKey: 'ui.nav.transfers' },
 ];
 
 export function menuFor(role: Role): MenuEntry[] {
