@@ -3,6 +3,12 @@ import { BrowserRouter, Link, Navigate, Route, Routes } from 'react-router';
 import { ChangePasswordScreen } from './features/password/change-password-screen.js';
 import { ProductFormScreen } from './features/products/product-form-screen.js';
 import { ProductsScreen } from './features/products/products-screen.js';
+import { OrderFormScreen } from './features/purchasing/order-form-screen.js';
+import { OrderScreen } from './features/purchasing/order-screen.js';
+import { PurchaseOrdersScreen } from './features/purchasing/purchase-orders-screen.js';
+import { ReceptionScreen } from './features/purchasing/reception-screen.js';
+import { SupplierFormScreen } from './features/purchasing/supplier-form-screen.js';
+import { SuppliersScreen } from './features/purchasing/suppliers-screen.js';
 import { AdminShell } from './features/shell/admin-shell.js';
 import { NoAccessScreen } from './features/shell/no-access-screen.js';
 import { SignInScreen } from './features/sign-in/sign-in-screen.js';
@@ -50,6 +56,14 @@ export function App() {
           <Route path="produits" element={<ProductsScreen />} />
           <Route path="produits/nouveau" element={<ProductFormScreen />} />
           <Route path="produits/:productId" element={<ProductFormScreen />} />
+          <Route path="fournisseurs" element={<SuppliersScreen />} />
+          <Route path="fournisseurs/nouveau" element={<SupplierFormScreen />} />
+          <Route path="fournisseurs/:supplierId" element={<SupplierFormScreen />} />
+          <Route path="commandes-achat" element={<PurchaseOrdersScreen />} />
+          <Route path="commandes-achat/nouvelle" element={<OrderFormScreen />} />
+          <Route path="commandes-achat/:orderId" element={<OrderScreen />} />
+          <Route path="commandes-achat/:orderId/modifier" element={<OrderFormScreen />} />
+          <Route path="commandes-achat/:orderId/reception" element={<ReceptionScreen />} />
           <Route path="*" element={<NotFound />} />
         </Route>
       </Routes>
