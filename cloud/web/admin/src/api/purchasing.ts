@@ -77,6 +77,8 @@ const one = (id: string) => encodeURIComponent(id);
 export const purchasingKeys = {
   suppliers: (tenantId: string) => ['suppliers', tenantId] as const,
   supplierList: (tenantId: string, q: string, status: SupplierStatus) => ['suppliers', tenantId, 'list', q, status] as const,
+  /** The first suppliers by name, for a choice list (a plain query, not the list's pages). */
+  supplierOptions: (tenantId: string, status: SupplierStatus) => ['suppliers', tenantId, 'options', status] as const,
   supplier: (tenantId: string, id: string) => ['suppliers', tenantId, 'one', id] as const,
   orders: (tenantId: string) => ['purchase-orders', tenantId] as const,
   orderList: (tenantId: string, status: string, supplierId: string) => ['purchase-orders', tenantId, 'list', status, supplierId] as const,

@@ -201,6 +201,10 @@ export const uiEn: UiCatalogue = {
     unitCostInvalid: 'Invalid cost: a whole number of Guinean francs.',
   },
   purchaseOrder: {
+    qty_piece_one: '{{qty}} piece',
+    qty_piece_other: '{{qty}} pieces',
+    qty_kg: '{{qty}} kg',
+    qty_l: '{{qty}} l',
     title: 'Order {{number}}',
     back: 'Back to orders',
     supplier: 'Supplier',

@@ -199,6 +199,10 @@ export const uiFr = {
     unitCostInvalid: 'Coût invalide : un nombre entier de francs guinéens.',
   },
   purchaseOrder: {
+    qty_piece_one: '{{qty}} pièce',
+    qty_piece_other: '{{qty}} pièces',
+    qty_kg: '{{qty}} kg',
+    qty_l: '{{qty}} l',
     title: 'Commande {{number}}',
     back: 'Retour aux commandes',
     supplier: 'Fournisseur',

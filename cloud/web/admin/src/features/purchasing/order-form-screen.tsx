@@ -44,7 +44,7 @@ function OrderForm({ order }: { order: OrderDetail | null }) {
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const suppliers = useQuery({
-    queryKey: purchasingKeys.supplierList(user.tenantId, '', 'active'),
+    queryKey: purchasingKeys.supplierOptions(user.tenantId, 'active'),
     queryFn: ({ signal }) => listSuppliers(user.tenantId, { q: '', status: 'active', limit: 200 }, null, signal),
     staleTime: 60_000,
   });

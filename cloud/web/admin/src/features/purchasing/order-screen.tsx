@@ -10,12 +10,12 @@ import { STATUS_BADGE } from './purchase-orders-screen.js';
 
 type Flash = 'saved' | 'placed' | 'cancelled' | 'received';
 
-/** A quantity with its unit, in the screen's language: "1,5 kg", "12 pièces". */
+/** A quantity with its unit, in the screen's language: "1,5 kg", "1 pièce", "12 pièces". */
 export function useQuantity() {
   const { t } = useTranslation();
   const format = useFormat();
   const numbers = new Intl.NumberFormat(format.locale, { maximumFractionDigits: 3 });
-  return (milli: number, unit: Unit) => `${numbers.format(milli / 1000)} ${t(`ui.products.units.${unit}`)}`;
+  return (milli: number, unit: Unit) => t(`ui.purchaseOrder.qty_${unit}`, { count: milli / 1000, qty: numbers.format(milli / 1000) });
 }
 
 /** /commandes-achat/:orderId: the order, its lines, its receptions with each product's cost before → after. */

@@ -44,7 +44,7 @@ export function PurchaseOrdersScreen() {
 
   // The filter offers the active suppliers (the first 200 by name); an archived one chosen by a link still filters.
   const suppliers = useQuery({
-    queryKey: purchasingKeys.supplierList(user.tenantId, '', 'all'),
+    queryKey: purchasingKeys.supplierOptions(user.tenantId, 'all'),
     queryFn: ({ signal }) => listSuppliers(user.tenantId, { q: '', status: 'all', limit: 200 }, null, signal),
     staleTime: 60_000,
   });
