@@ -253,6 +253,18 @@ describe('suppliers and purchase orders', () => {
     await place(elsewhere.id);
     expect((await receive(pdg, elsewhere.id, { id: body.id, lines: [{ lineId: elsewhere.lines[0]!.id, quantityMilli: 1_000, unitCostMinor: 1_000 }] })).body.error.code).toBe('PURCHASE_RECEPTION_ID_REUSED');
     expect(await stockAt(kaloum, productB)).toBe(before + 2_000);
+
+    // The same reception sent twice at once (a double press, a retry racing the first): one is
+    // recorded, the other finds it.
+    const rest = { id: uuidv7(), lines: [{ lineId: order.lines[0]!.id, quantityMilli: 3_000, unitCostMinor: 2_100 }] };
+    const both = await Promise.all([receive(pdg, order.id, rest), receive(pdg, order.id, rest)]);
+    expect(both.map((r) => r.status).sort()).toEqual([200, 201]);
+    expect(both.map((r) => r.body.order.status)).toEqual(['received', 'received']);
+    expect(await stockAt(kaloum, productB)).toBe(before + 5_000);
+    const movements = await api.services.databases.withTenant(tenant, async (tx) =>
+      (await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM stock_movements WHERE tenant_id = $1 AND doc->>'refId' = $2`, [tenant, order.id])).rows[0]!.n,
+    );
+    expect(movements).toBe(2);
   });
 
   it('lets only one of two racing receptions take what remains', async () => {
