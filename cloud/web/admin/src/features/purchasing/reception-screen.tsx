@@ -1,6 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { v7 as uuidv7 } from 'uuid';
 import { Link, useNavigate, useParams } from 'react-router';
 import { getOrder, purchasingKeys, receiveOrder, type OrderDetail, type ReceptionInput } from '../../api/purchasing.js';
 import { useFormat } from '../../components/format.js';
@@ -44,8 +45,10 @@ function ReceptionForm({ order }: { order: OrderDetail }) {
   const [errors, setErrors] = useState<Errors>({});
   const [nothing, setNothing] = useState(false);
   // One id for this reception, kept across retries: a second press after a lost answer is the
-  // same reception, which the API finds and does not record twice.
-  const [receptionId] = useState(() => crypto.randomUUID());
+  // same reception, which the API finds and does not record twice. (uuid, not
+  // crypto.randomUUID: an admin reached over plain http on a shop's network is not a secure
+  // context, where the latter does not exist.)
+  const [receptionId] = useState(() => uuidv7());
 
   const save = useMutation({
     mutationFn: (input: ReceptionInput) => receiveOrder(user.tenantId, order.id, input),
