@@ -19,6 +19,7 @@ import { authenticate } from './http/authenticate.js';
 import { errorBody, errorHandler } from './http/errors.js';
 import { observeRequests } from './http/request-log.js';
 import { paymentRoutes, RAW_BODY_PATHS } from './payments/routes.js';
+import { purchasingRoutes } from './purchasing/routes.js';
 import { mountRoute, registerOpenApi, type RouteDef } from './http/route.js';
 import type { Services } from './services.js';
 import { stockRoutes } from './stock/routes.js';
@@ -50,6 +51,7 @@ export const apiRoutes: RouteDef[] = [
   ...paymentRoutes,
   ...ecommerceRoutes,
   ...transferRoutes,
+  ...purchasingRoutes,
 ];
 
 export function openApiDocument(routes: RouteDef[]) {

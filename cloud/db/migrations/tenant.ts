@@ -475,4 +475,99 @@ export const tenantMigrations: Migration[] = [
       await db.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ecommerce_settings TO ${APP_ROLE};`);
     },
   },
+  {
+    // Suppliers and purchase orders (cloud/api/purchasing). An order's number is readable and
+    // unique in the company (BC-000123), taken from a per-company counter whose row lock orders
+    // two creations. A reception keeps what it received and what it did to the product's cost
+    // (before → after), under the id its sender chose: sent twice, it is found and not redone.
+    name: '0013_purchasing',
+    up: async (db) => {
+      await db.query(`
+        CREATE TABLE suppliers (
+          tenant_id text NOT NULL,
+          id text NOT NULL,
+          name text NOT NULL,
+          contact text NOT NULL DEFAULT '',
+          phone text NOT NULL DEFAULT '',
+          email text NOT NULL DEFAULT '',
+          address text NOT NULL DEFAULT '',
+          notes text NOT NULL DEFAULT '',
+          active boolean NOT NULL DEFAULT true,
+          -- shared/text searchForm of the name (the list's order) and of every searchable field.
+          sort_name text COLLATE "C" NOT NULL,
+          search_text text COLLATE "C" NOT NULL,
+          created_at timestamptz NOT NULL DEFAULT now(),
+          updated_at timestamptz NOT NULL DEFAULT now(),
+          PRIMARY KEY (tenant_id, id)
+        );
+        CREATE INDEX suppliers_by_name ON suppliers (tenant_id, sort_name, (id COLLATE "C"));
+        CREATE TABLE purchase_order_numbers (
+          tenant_id text PRIMARY KEY,
+          value bigint NOT NULL
+        );
+        CREATE TABLE purchase_orders (
+          tenant_id text NOT NULL,
+          id text NOT NULL,
+          seq bigint NOT NULL,
+          number text NOT NULL,
+          supplier_id text NOT NULL,
+          boutique_id text NOT NULL,
+          status text NOT NULL DEFAULT 'draft' CHECK (status IN ('draft', 'ordered', 'partly_received', 'received', 'cancelled')),
+          notes text NOT NULL DEFAULT '',
+          created_by text,
+          created_at timestamptz NOT NULL DEFAULT now(),
+          updated_at timestamptz NOT NULL DEFAULT now(),
+          ordered_at timestamptz,
+          PRIMARY KEY (tenant_id, id),
+          UNIQUE (tenant_id, number),
+          UNIQUE (tenant_id, seq),
+          FOREIGN KEY (tenant_id, supplier_id) REFERENCES suppliers (tenant_id, id),
+          FOREIGN KEY (tenant_id, boutique_id) REFERENCES boutiques (tenant_id, id)
+        );
+        CREATE INDEX purchase_orders_by_status ON purchase_orders (tenant_id, status, seq DESC);
+        CREATE INDEX purchase_orders_by_supplier ON purchase_orders (tenant_id, supplier_id, seq DESC);
+        CREATE TABLE purchase_order_lines (
+          tenant_id text NOT NULL,
+          order_id text NOT NULL,
+          id text NOT NULL,
+          position int NOT NULL,
+          product_id text NOT NULL,
+          quantity_milli bigint NOT NULL CHECK (quantity_milli > 0),
+          unit_cost_minor bigint NOT NULL CHECK (unit_cost_minor >= 0),
+          received_milli bigint NOT NULL DEFAULT 0 CHECK (received_milli >= 0),
+          PRIMARY KEY (tenant_id, order_id, id),
+          FOREIGN KEY (tenant_id, order_id) REFERENCES purchase_orders (tenant_id, id) ON DELETE CASCADE,
+          FOREIGN KEY (tenant_id, product_id) REFERENCES products (tenant_id, id)
+        );
+        CREATE TABLE purchase_receptions (
+          tenant_id text NOT NULL,
+          id text NOT NULL,
+          order_id text NOT NULL,
+          received_by text,
+          received_at timestamptz NOT NULL DEFAULT now(),
+          PRIMARY KEY (tenant_id, id),
+          FOREIGN KEY (tenant_id, order_id) REFERENCES purchase_orders (tenant_id, id)
+        );
+        CREATE INDEX purchase_receptions_by_order ON purchase_receptions (tenant_id, order_id, received_at);
+        CREATE TABLE purchase_reception_lines (
+          tenant_id text NOT NULL,
+          reception_id text NOT NULL,
+          line_id text NOT NULL,
+          product_id text NOT NULL,
+          quantity_milli bigint NOT NULL CHECK (quantity_milli > 0),
+          unit_cost_minor bigint NOT NULL CHECK (unit_cost_minor >= 0),
+          on_hand_before_milli bigint NOT NULL,
+          cost_before_minor bigint,
+          cost_after_minor bigint NOT NULL,
+          movement_id text NOT NULL,
+          PRIMARY KEY (tenant_id, reception_id, line_id),
+          FOREIGN KEY (tenant_id, reception_id) REFERENCES purchase_receptions (tenant_id, id)
+        );
+      `);
+      for (const table of ['suppliers', 'purchase_order_numbers', 'purchase_orders', 'purchase_order_lines', 'purchase_receptions', 'purchase_reception_lines']) {
+        await db.query(tenantIsolation(table));
+        await db.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ${table} TO ${APP_ROLE};`);
+      }
+    },
+  },
 ];

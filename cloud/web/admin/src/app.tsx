@@ -5,6 +5,12 @@ import { OrderDetailScreen } from './features/orders/order-detail-screen.js';
 import { OrdersScreen } from './features/orders/orders-screen.js';
 import { ProductFormScreen } from './features/products/product-form-screen.js';
 import { ProductsScreen } from './features/products/products-screen.js';
+import { OrderFormScreen } from './features/purchasing/order-form-screen.js';
+import { OrderScreen } from './features/purchasing/order-screen.js';
+import { PurchaseOrdersScreen } from './features/purchasing/purchase-orders-screen.js';
+import { ReceptionScreen } from './features/purchasing/reception-screen.js';
+import { SupplierFormScreen } from './features/purchasing/supplier-form-screen.js';
+import { SuppliersScreen } from './features/purchasing/suppliers-screen.js';
 import { AdminShell } from './features/shell/admin-shell.js';
 import { NoAccessScreen } from './features/shell/no-access-screen.js';
 import { SignInScreen } from './features/sign-in/sign-in-screen.js';
@@ -61,6 +67,14 @@ export function App() {
           <Route path="transferts/nouveau" element={<TransferFormScreen />} />
           <Route path="transferts/:transferId" element={<TransferDetailScreen />} />
           <Route path="transferts/:transferId/modifier" element={<TransferFormScreen />} />
+          <Route path="fournisseurs" element={<SuppliersScreen />} />
+          <Route path="fournisseurs/nouveau" element={<SupplierFormScreen />} />
+          <Route path="fournisseurs/:supplierId" element={<SupplierFormScreen />} />
+          <Route path="commandes-achat" element={<PurchaseOrdersScreen />} />
+          <Route path="commandes-achat/nouvelle" element={<OrderFormScreen />} />
+          <Route path="commandes-achat/:orderId" element={<OrderScreen />} />
+          <Route path="commandes-achat/:orderId/modifier" element={<OrderFormScreen />} />
+          <Route path="commandes-achat/:orderId/reception" element={<ReceptionScreen />} />
           <Route path="*" element={<NotFound />} />
         </Route>
       </Routes>

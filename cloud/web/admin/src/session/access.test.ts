@@ -18,4 +18,11 @@ describe('admin access', () => {
   it('lists the transfers for every manager (shared/rbac: transfers read)', () => {
     for (const role of ['super_admin', 'pdg', 'dg'] as const) expect(menuFor(role).map((e) => e.path)).toContain('/transferts');
   });
+
+  it('lists suppliers and purchase orders for whoever may read suppliers', () => {
+    for (const role of ['super_admin', 'pdg', 'dg'] as const) {
+      expect(menuFor(role).filter((e) => e.module === 'suppliers').map((e) => [e.path, e.id])).toEqual([['/fournisseurs', 'suppliers'], ['/commandes-achat', 'purchase-orders']]);
+    }
+    expect(menuFor('employee').some((e) => e.module === 'suppliers')).toBe(false);
+  });
 });

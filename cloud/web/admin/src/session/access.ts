@@ -4,13 +4,16 @@
  */
 import { can, type Module, type Role } from '../../../../../shared/rbac.js';
 
-export type MenuEntry = { path: string; module: Module; labelKey: string };
+/** `id` names the entry where one module has several (the menu's test ids); the module otherwise. */
+export type MenuEntry = { path: string; module: Module; labelKey: string; id?: string };
 
 /** Only screens that work are listed: one entry per finished screen. */
 export const MENU: readonly MenuEntry[] = [
   { path: '/produits', module: 'products', labelKey: 'ui.nav.products' },
-  { path: '/commandes', module: 'ecommerce.orders', labelKey: 'ui.orders.menu' },
   { path: '/transferts', module: 'transfers', labelKey: 'ui.nav.transfers' },
+  { path: '/fournisseurs', module: 'suppliers', labelKey: 'ui.suppliers.title', id: 'suppliers' },
+  { path: '/commandes-achat', module: 'suppliers', labelKey: 'ui.purchaseOrders.title', id: 'purchase-orders' },
+  { path: '/commandes', module: 'ecommerce.orders', labelKey: 'ui.orders.menu' },
 ];
 
 export function menuFor(role: Role): MenuEntry[] {

@@ -22,7 +22,7 @@ export function AdminShell() {
           <ul>
             {menu.map((entry) => (
               <li key={entry.path}>
-                <NavLink to={entry.path} data-testid={`menu-${entry.module}`}>
+                <NavLink to={entry.path} data-testid={`menu-${entry.id ?? entry.module}`}>
                   {t(entry.labelKey)}
                 </NavLink>
               </li>
