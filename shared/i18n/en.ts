@@ -100,5 +100,13 @@ export const en: Catalogue = {
     CSV_TOO_LARGE: 'File too large: {{max}} MB at most. Import it in several parts.',
     CSV_TOO_MANY_ROWS: 'File too long: {{max, number}} lines at most. Import it in several parts.',
     IMPORT_INTERRUPTED: 'Import interrupted: nothing was saved. Try again.',
+    STOCK_QUANTITY_FRACTION: 'This product is counted by the piece: a whole quantity is expected.',
+    STOCK_QUANTITY_TOO_LARGE: 'Quantity too large: check what was entered.',
+    STOCK_ADJUSTMENT_ID_REUSED: 'This adjustment id was already used for another adjustment.',
+    STOCK_COUNT_NOT_FOUND: 'Stock count not found.',
+    STOCK_COUNT_CLOSED: 'This stock count is already applied or cancelled: it can no longer change.',
+    STOCK_COUNT_ID_REUSED: 'This stock count id was already used for another boutique.',
+    STOCK_COUNT_EMPTY: 'No active product matches: the count sheet would be empty.',
+    STOCK_COUNT_LINE_UNKNOWN: 'A product entered is not on this count sheet.',
   },
 };

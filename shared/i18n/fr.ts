@@ -98,5 +98,13 @@ export const fr = {
     CSV_TOO_LARGE: 'Fichier trop volumineux : {{max}} Mo au plus. Importez-le en plusieurs fois.',
     CSV_TOO_MANY_ROWS: 'Fichier trop long : {{max, number}} lignes au plus. Importez-le en plusieurs fois.',
     IMPORT_INTERRUPTED: 'Import interrompu : rien n’a été enregistré. Réessayez.',
+    STOCK_QUANTITY_FRACTION: 'Ce produit se compte à la pièce : quantité entière attendue.',
+    STOCK_QUANTITY_TOO_LARGE: 'Quantité trop grande : vérifiez la saisie.',
+    STOCK_ADJUSTMENT_ID_REUSED: 'Cet identifiant d’ajustement a déjà servi pour un autre ajustement.',
+    STOCK_COUNT_NOT_FOUND: 'Inventaire introuvable.',
+    STOCK_COUNT_CLOSED: 'Cet inventaire est déjà appliqué ou annulé : il ne peut plus être modifié.',
+    STOCK_COUNT_ID_REUSED: 'Cet identifiant d’inventaire a déjà servi pour une autre boutique.',
+    STOCK_COUNT_EMPTY: 'Aucun produit actif ne correspond : la feuille d’inventaire serait vide.',
+    STOCK_COUNT_LINE_UNKNOWN: 'Un produit saisi ne figure pas sur cette feuille d’inventaire.',
   },
 } as const;
