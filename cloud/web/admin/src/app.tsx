@@ -4,6 +4,10 @@ import { ChangePasswordScreen } from './features/password/change-password-screen
 import { ProductFormScreen } from './features/products/product-form-screen.js';
 import { ProductsScreen } from './features/products/products-screen.js';
 import { AdminShell } from './features/shell/admin-shell.js';
+import { CountScreen } from './features/stock/count-screen.js';
+import { CountsScreen } from './features/stock/counts-screen.js';
+import { MovementsScreen } from './features/stock/movements-screen.js';
+import { StockScreen } from './features/stock/stock-screen.js';
 import { NoAccessScreen } from './features/shell/no-access-screen.js';
 import { SignInScreen } from './features/sign-in/sign-in-screen.js';
 import { mayUseBackOffice, menuFor } from './session/access.js';
@@ -50,6 +54,10 @@ export function App() {
           <Route path="produits" element={<ProductsScreen />} />
           <Route path="produits/nouveau" element={<ProductFormScreen />} />
           <Route path="produits/:productId" element={<ProductFormScreen />} />
+          <Route path="stock" element={<StockScreen />} />
+          <Route path="stock/inventaires" element={<CountsScreen />} />
+          <Route path="stock/inventaires/:countId" element={<CountScreen />} />
+          <Route path="stock/produits/:productId" element={<MovementsScreen />} />
           <Route path="*" element={<NotFound />} />
         </Route>
       </Routes>

@@ -7,7 +7,7 @@ describe('admin access', () => {
     expect(ROLES.filter(mayUseBackOffice)).toEqual(['super_admin', 'pdg', 'dg']);
   });
 
-  it('lists the products for every manager', () => {
-    for (const role of ['super_admin', 'pdg', 'dg'] as const) expect(menuFor(role).map((e) => e.path)).toEqual(['/produits']);
+  it('lists the products and the stock for every manager', () => {
+    for (const role of ['super_admin', 'pdg', 'dg'] as const) expect(menuFor(role).map((e) => e.path)).toEqual(['/produits', '/stock']);
   });
 });

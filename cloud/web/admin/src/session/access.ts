@@ -7,7 +7,10 @@ import { can, type Module, type Role } from '../../../../../shared/rbac.js';
 export type MenuEntry = { path: string; module: Module; labelKey: string };
 
 /** Only screens that work are listed: one entry per finished screen. */
-export const MENU: readonly MenuEntry[] = [{ path: '/produits', module: 'products', labelKey: 'ui.nav.products' }];
+export const MENU: readonly MenuEntry[] = [
+  { path: '/produits', module: 'products', labelKey: 'ui.nav.products' },
+  { path: '/stock', module: 'stock', labelKey: 'ui.nav.stock' },
+];
 
 export function menuFor(role: Role): MenuEntry[] {
   return MENU.filter((entry) => can(role, entry.module, 'read'));
