@@ -162,6 +162,8 @@ export function CountScreen() {
     );
   }
   const boutiqueName = boutiques.data?.find((b) => b.id === count.boutiqueId)?.name ?? '';
+  // No cost known for any line with a difference: saying 0 GNF would be saying something false.
+  const varianceValue = totals.withVariance > 0 && totals.uncostedLines === totals.withVariance ? t('ui.stock.count.noCost') : format.money(totals.varianceValueMinor);
   return (
     <section className="products count-sheet" data-testid="count-screen" data-status={count.status}>
       <Link to="/stock/inventaires" className="back">
@@ -208,7 +210,7 @@ export function CountScreen() {
         <div>
           <dt>{t('ui.stock.count.varianceValue')}</dt>
           <dd data-testid="count-variance-value" className={totals.varianceValueMinor < 0 ? 'negative' : ''}>
-            {format.money(totals.varianceValueMinor)}
+            {varianceValue}
             {totals.uncostedLines > 0 && <small className="muted"> · {t('ui.stock.count.uncosted', { count: totals.uncostedLines })}</small>}
           </dd>
         </div>
@@ -348,7 +350,7 @@ export function CountScreen() {
             lines: totals.withVariance,
             counted: totals.counted,
             boutique: boutiqueName,
-            value: format.money(totals.varianceValueMinor),
+            value: varianceValue,
           })}
         />
       )}

@@ -84,7 +84,7 @@ export function CountsScreen() {
               <label htmlFor="count-q">{t('ui.stock.countList.search')}</label>
               <input id="count-q" data-testid="count-q" maxLength={100} value={q} onChange={(e) => setQ(e.target.value)} />
             </div>
-            <div className="field">
+            <div className="field submit">
               <button type="submit" className="primary" disabled={create.isPending || !chosenBoutique} data-testid="count-create">
                 {create.isPending ? t('ui.stock.countList.creating') : t('ui.stock.countList.create')}
               </button>
