@@ -2,8 +2,15 @@ import type { StockMovement } from '../../../shared/schema/stock-movements.js';
 import { writeDocuments } from '../../../sync/server/store.js';
 import type { Queryable } from '../../db/database.js';
 
-/** The low-stock threshold of a product, as the catalogue keeps it in the document (0 when unset). */
-const THRESHOLD = `coalesce((p.doc->>'lowStockMilli')::bigint, 0)`;
+/**
+ * The low-stock threshold of a product, as the catalogue keeps it in the document (0 when unset).
+ * The same text as the partial index of migration 0012, which PostgreSQL matches by expression.
+ */
+export function thresholdOf(alias: string): string {
+  return `coalesce((${alias}.doc->>'lowStockMilli')::bigint, 0)`;
+}
+const THRESHOLD = thresholdOf('p');
+
 
 export type Boutique = { id: string; code: string; name: string };
 
@@ -47,9 +54,17 @@ export type LevelRow = {
   levels: Record<string, number>;
 };
 
-/** The WHERE clause of the matrix, with its parameters after those already in `params` (`$1` is the tenant). */
-function levelFilterSql(filter: LevelFilter, params: unknown[]): string {
+/**
+ * The FROM and WHERE of the matrix, with their parameters after those already in `params` (`$1`
+ * is the tenant). The low-stock view starts from the only products that can be low: those with a
+ * threshold, and those with a negative stock in a boutique shown. Both come from small partial
+ * indexes (migration 0012), and the union is a set PostgreSQL cannot merge into the products scan,
+ * so the view never weighs the levels of 100,000 products to find the few that are low. A boutique
+ * without a level row holds nothing (0): it is low when the threshold is above 0.
+ */
+function levelFilterSql(filter: LevelFilter, params: unknown[]): { from: string; where: string } {
   const conditions = ['p.tenant_id = $1', 'NOT p.deleted', 'p.active'];
+  let from = 'products p';
   if (filter.categoryId !== null) {
     params.push(filter.categoryId);
     conditions.push(`p.category_id = $${params.length}`);
@@ -59,14 +74,20 @@ function levelFilterSql(filter: LevelFilter, params: unknown[]): string {
     conditions.push(`(p.barcode = $${params.length - 1} OR strpos(p.search_name, $${params.length}) > 0)`);
   }
   if (filter.low) {
-    // A boutique without a level row holds nothing (0): it is low when the threshold is above 0.
     params.push(filter.boutiqueIds);
-    conditions.push(`EXISTS (
-      SELECT 1 FROM unnest($${params.length}::text[]) AS b(id)
-      LEFT JOIN stock_levels l ON l.tenant_id = $1 AND l.boutique_id = b.id AND l.product_id = p.id
-      WHERE coalesce(l.quantity_milli, 0) < ${THRESHOLD})`);
+    const boutiques = `$${params.length}::text[]`;
+    // Weighed inside the union, on the candidates only: a condition on the outer products would
+    // be checked on every product the plan happens to scan.
+    from = `(SELECT c.id FROM products c
+             WHERE c.tenant_id = $1 AND NOT c.deleted AND ${thresholdOf('c')} > 0 AND EXISTS (
+               SELECT 1 FROM unnest(${boutiques}) AS b(id)
+               LEFT JOIN stock_levels l ON l.tenant_id = $1 AND l.boutique_id = b.id AND l.product_id = c.id
+               WHERE coalesce(l.quantity_milli, 0) < ${thresholdOf('c')})
+             UNION
+             SELECT n.product_id FROM stock_levels n WHERE n.tenant_id = $1 AND n.boutique_id = ANY(${boutiques}) AND n.quantity_milli < 0) AS k
+            JOIN products p ON p.tenant_id = $1 AND p.id = k.id`;
   }
-  return conditions.join(' AND ');
+  return { from, where: conditions.join(' AND ') };
 }
 
 /**
@@ -82,7 +103,8 @@ export async function listLevels(
   limit: number,
 ): Promise<LevelRow[]> {
   const params: unknown[] = [tenantId, filter.boutiqueIds];
-  let where = levelFilterSql(filter, params);
+  const sql = levelFilterSql(filter, params);
+  let where = sql.where;
   if (after) {
     params.push(after.searchName, after.id);
     where += ` AND (p.search_name, p.id COLLATE "C") > ($${params.length - 1}::text, $${params.length}::text)`;
@@ -93,7 +115,7 @@ export async function listLevels(
             ${THRESHOLD} AS "lowStockMilli", p.cost_minor AS "costMinor",
             (SELECT coalesce(jsonb_object_agg(l.boutique_id, l.quantity_milli), '{}'::jsonb) FROM stock_levels l
              WHERE l.tenant_id = $1 AND l.product_id = p.id AND l.boutique_id = ANY($2::text[])) AS levels
-     FROM products p WHERE ${where}
+     FROM ${sql.from} WHERE ${where}
      ORDER BY p.search_name, p.id COLLATE "C" LIMIT $${params.length}`,
     params,
   );
@@ -107,8 +129,8 @@ export async function listLevels(
 
 export async function countLevels(tx: Queryable, tenantId: string, filter: LevelFilter): Promise<number> {
   const params: unknown[] = [tenantId];
-  const where = levelFilterSql(filter, params);
-  const { rows } = await tx.query<{ total: number }>(`SELECT count(*)::int AS total FROM products p WHERE ${where}`, params);
+  const { from, where } = levelFilterSql(filter, params);
+  const { rows } = await tx.query<{ total: number }>(`SELECT count(*)::int AS total FROM ${from} WHERE ${where}`, params);
   return rows[0]!.total;
 }
 

@@ -179,6 +179,13 @@ describe('the stock API of the back office', () => {
     // Low in Ratoma only: the dg, who sees Kaloum, does not see it low.
     const lowForDg = await api.call('get', path('/levels?low=true&limit=200'), { token: dg });
     expect(((await level(kal.id, under.id)) < onHand + 1000) === (lowForDg.body.products as Level[]).some((p) => p.id === under.id)).toBe(true);
+    // Without a threshold, a product is low where its stock went below zero (two tills sold the last one).
+    const oversold = products[7]!;
+    const ratStock = await level(rat.id, oversold.id);
+    expect((await adjust(pdg, { id: uuidv7(), boutiqueId: rat.id, productId: oversold.id, quantityMilli: -(ratStock + 2000), reason: 'Vendu deux fois' })).status).toBe(201);
+    const withOversold = (await api.call('get', path('/levels?low=true&limit=200'), { token: pdg })).body.products as Level[];
+    expect(withOversold.find((p) => p.id === oversold.id)?.levels[rat.id]).toBe(-2000);
+    expect(((await api.call('get', path('/levels?low=true&limit=200'), { token: dg })).body.products as Level[]).some((p) => p.id === oversold.id)).toBe(false);
     const filtered = await api.call('get', path(`/levels?q=${encodeURIComponent(under.barcode)}`), { token: pdg });
     expect(filtered.body.products.map((p: Level) => p.id)).toEqual([under.id]);
     expect((await api.call('get', path('/levels?after=nonsense'), { token: pdg })).status).toBe(400);

@@ -475,6 +475,11 @@ export const tenantMigrations: Migration[] = [
         );
         CREATE INDEX stock_count_lines_sheet ON stock_count_lines (tenant_id, count_id, search_name, (product_id COLLATE "C"));
         CREATE INDEX stock_movements_history ON stock_movements (tenant_id, (doc->>'productId'), seq);
+        -- The low-stock view starts from the few products that can be low: those with a threshold
+        -- (the catalogue's lowStockMilli, in the document) and those with a negative stock.
+        CREATE INDEX products_with_threshold ON products (tenant_id) INCLUDE (id)
+          WHERE NOT deleted AND coalesce((doc->>'lowStockMilli')::bigint, 0) > 0;
+        CREATE INDEX stock_levels_negative ON stock_levels (tenant_id, boutique_id) INCLUDE (product_id) WHERE quantity_milli < 0;
       `);
       for (const table of ['stock_adjustments', 'stock_counts', 'stock_count_lines']) await db.query(tenantIsolation(table));
       await db.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON stock_adjustments, stock_counts, stock_count_lines TO ${APP_ROLE};`);
