@@ -159,7 +159,7 @@ export const uiEn: UiCatalogue = {
       new: 'New stock count',
       label: 'Label',
       labelPlaceholder: 'E.g. month-end count',
-      everything: 'All active products',
+      everything: 'All products',
       search: 'Or products containing',
       create: 'Create the count sheet',
       creating: 'Creating…',

@@ -157,7 +157,7 @@ export const uiFr = {
       new: 'Nouvel inventaire',
       label: 'Libellé',
       labelPlaceholder: 'Ex. : inventaire de fin de mois',
-      everything: 'Tous les produits actifs',
+      everything: 'Tous les produits',
       search: 'Ou produits contenant',
       create: 'Créer la feuille de comptage',
       creating: 'Création…',
