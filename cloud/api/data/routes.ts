@@ -10,6 +10,9 @@ export const EXPORTED_TABLES: Record<string, string[]> = {
   devices: ['credential_hash'],
   audit_log: [],
   ...Object.fromEntries([...DOCUMENT_TABLES, 'stock_levels', 'sync_rejections'].map((table) => [table, []])),
+  stock_adjustments: [],
+  stock_counts: [],
+  stock_count_lines: [],
 };
 
 export const dataRoutes: RouteDef[] = [
