@@ -129,5 +129,13 @@ export const en: Catalogue = {
     PURCHASE_RECEPTION_EXCEEDS_ORDER: 'Reception refused: the quantity received is more than what remains to receive on the order. Record the surplus in a new order.',
     PURCHASE_RECEPTION_ID_REUSED: 'This reception id was already used for another reception: reload the order.',
     BOUTIQUE_OUT_OF_SCOPE: 'This shop is not one of those you manage.',
+    STOCK_QUANTITY_FRACTION: 'This product is counted by the piece: a whole quantity is expected.',
+    STOCK_QUANTITY_TOO_LARGE: 'Quantity too large: check what was entered.',
+    STOCK_ADJUSTMENT_ID_REUSED: 'This adjustment id was already used for another adjustment.',
+    STOCK_COUNT_NOT_FOUND: 'Stock count not found.',
+    STOCK_COUNT_CLOSED: 'This stock count is already applied or cancelled: it can no longer change.',
+    STOCK_COUNT_ID_REUSED: 'This stock count id was already used for another boutique.',
+    STOCK_COUNT_EMPTY: 'No active product matches: the count sheet would be empty.',
+    STOCK_COUNT_LINE_UNKNOWN: 'A product entered is not on this count sheet.',
   },
 };

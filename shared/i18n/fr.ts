@@ -127,5 +127,13 @@ export const fr = {
     PURCHASE_RECEPTION_EXCEEDS_ORDER: 'Réception refusée : la quantité reçue dépasse ce qui reste à recevoir sur la commande. Enregistrez le surplus dans une nouvelle commande.',
     PURCHASE_RECEPTION_ID_REUSED: 'Cet identifiant de réception a déjà servi pour une autre réception : rechargez la commande.',
     BOUTIQUE_OUT_OF_SCOPE: 'Cette boutique n’est pas parmi celles que vous gérez.',
+    STOCK_QUANTITY_FRACTION: 'Ce produit se compte à la pièce : quantité entière attendue.',
+    STOCK_QUANTITY_TOO_LARGE: 'Quantité trop grande : vérifiez la saisie.',
+    STOCK_ADJUSTMENT_ID_REUSED: 'Cet identifiant d’ajustement a déjà servi pour un autre ajustement.',
+    STOCK_COUNT_NOT_FOUND: 'Inventaire introuvable.',
+    STOCK_COUNT_CLOSED: 'Cet inventaire est déjà appliqué ou annulé : il ne peut plus être modifié.',
+    STOCK_COUNT_ID_REUSED: 'Cet identifiant d’inventaire a déjà servi pour une autre boutique.',
+    STOCK_COUNT_EMPTY: 'Aucun produit actif ne correspond : la feuille d’inventaire serait vide.',
+    STOCK_COUNT_LINE_UNKNOWN: 'Un produit saisi ne figure pas sur cette feuille d’inventaire.',
   },
 } as const;

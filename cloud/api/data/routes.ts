@@ -11,6 +11,9 @@ export const EXPORTED_TABLES: Record<string, string[]> = {
   audit_log: [],
   ...Object.fromEntries([...DOCUMENT_TABLES, 'stock_levels', 'sync_rejections'].map((table) => [table, []])),
   transfers: [],
+  stock_adjustments: [],
+  stock_counts: [],
+  stock_count_lines: [],
 };
 
 export const dataRoutes: RouteDef[] = [

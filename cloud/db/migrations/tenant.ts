@@ -570,4 +570,69 @@ export const tenantMigrations: Migration[] = [
       }
     },
   },
+  {
+    // The back office's stock: who made each adjustment (the movement itself is a synced fact a
+    // till must accept, so its author is kept beside it, by the movement's id), and inventory
+    // counts with their lines (expected quantities frozen when the sheet is made). The history of
+    // a product is read newest first by its change number, on its own index.
+    name: '0012_stock_counts',
+    up: async (db) => {
+      await db.query(`
+        CREATE TABLE stock_adjustments (
+          tenant_id text NOT NULL,
+          id text NOT NULL,
+          movement_id text NOT NULL,
+          boutique_id text NOT NULL,
+          product_id text NOT NULL,
+          quantity_milli bigint NOT NULL,
+          reason text NOT NULL,
+          count_id text,
+          author_id text NOT NULL,
+          author_role text NOT NULL,
+          created_at timestamptz NOT NULL DEFAULT now(),
+          PRIMARY KEY (tenant_id, id),
+          UNIQUE (tenant_id, movement_id)
+        );
+        CREATE TABLE stock_counts (
+          tenant_id text NOT NULL,
+          id text NOT NULL,
+          boutique_id text NOT NULL,
+          label text NOT NULL DEFAULT '',
+          filter jsonb NOT NULL DEFAULT '{}',
+          status text NOT NULL DEFAULT 'draft' CHECK (status IN ('draft', 'applied', 'cancelled')),
+          created_by text NOT NULL,
+          created_at timestamptz NOT NULL DEFAULT now(),
+          closed_by text,
+          closed_at timestamptz,
+          PRIMARY KEY (tenant_id, id),
+          FOREIGN KEY (tenant_id, boutique_id) REFERENCES boutiques (tenant_id, id)
+        );
+        CREATE INDEX stock_counts_by_boutique ON stock_counts (tenant_id, boutique_id, id);
+        CREATE TABLE stock_count_lines (
+          tenant_id text NOT NULL,
+          count_id text NOT NULL,
+          product_id text NOT NULL,
+          -- The product's name as sorted when the sheet was made: the sheet keeps its order.
+          search_name text COLLATE "C" NOT NULL,
+          expected_milli bigint NOT NULL,
+          counted_milli bigint,
+          counted_by text,
+          counted_at timestamptz,
+          -- Stock on hand when the count was applied: the adjustment was counted minus this.
+          on_hand_at_apply_milli bigint,
+          PRIMARY KEY (tenant_id, count_id, product_id),
+          FOREIGN KEY (tenant_id, count_id) REFERENCES stock_counts (tenant_id, id) ON DELETE CASCADE
+        );
+        CREATE INDEX stock_count_lines_sheet ON stock_count_lines (tenant_id, count_id, search_name, (product_id COLLATE "C"));
+        CREATE INDEX stock_movements_history ON stock_movements (tenant_id, (doc->>'productId'), seq);
+        -- The low-stock view starts from the few products that can be low: those with a threshold
+        -- (the catalogue's lowStockMilli, in the document) and those with a negative stock.
+        CREATE INDEX products_with_threshold ON products (tenant_id) INCLUDE (id)
+          WHERE NOT deleted AND coalesce((doc->>'lowStockMilli')::bigint, 0) > 0;
+        CREATE INDEX stock_levels_negative ON stock_levels (tenant_id, boutique_id) INCLUDE (product_id) WHERE quantity_milli < 0;
+      `);
+      for (const table of ['stock_adjustments', 'stock_counts', 'stock_count_lines']) await db.query(tenantIsolation(table));
+      await db.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON stock_adjustments, stock_counts, stock_count_lines TO ${APP_ROLE};`);
+    },
+  },
 ];

@@ -12,6 +12,10 @@ import { ReceptionScreen } from './features/purchasing/reception-screen.js';
 import { SupplierFormScreen } from './features/purchasing/supplier-form-screen.js';
 import { SuppliersScreen } from './features/purchasing/suppliers-screen.js';
 import { AdminShell } from './features/shell/admin-shell.js';
+import { CountScreen } from './features/stock/count-screen.js';
+import { CountsScreen } from './features/stock/counts-screen.js';
+import { MovementsScreen } from './features/stock/movements-screen.js';
+import { StockScreen } from './features/stock/stock-screen.js';
 import { NoAccessScreen } from './features/shell/no-access-screen.js';
 import { SignInScreen } from './features/sign-in/sign-in-screen.js';
 import { TransferDetailScreen } from './features/transfers/transfer-detail-screen.js';
@@ -75,6 +79,10 @@ export function App() {
           <Route path="commandes-achat/:orderId" element={<OrderScreen />} />
           <Route path="commandes-achat/:orderId/modifier" element={<OrderFormScreen />} />
           <Route path="commandes-achat/:orderId/reception" element={<ReceptionScreen />} />
+          <Route path="stock" element={<StockScreen />} />
+          <Route path="stock/inventaires" element={<CountsScreen />} />
+          <Route path="stock/inventaires/:countId" element={<CountScreen />} />
+          <Route path="stock/produits/:productId" element={<MovementsScreen />} />
           <Route path="*" element={<NotFound />} />
         </Route>
       </Routes>

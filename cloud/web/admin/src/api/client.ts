@@ -58,12 +58,13 @@ function setSession(session: WebSession | null): SessionUser | null {
   return user;
 }
 
-type RequestOptions = { method?: string; body?: unknown; signal?: AbortSignal | undefined };
+type RequestOptions = { method?: string; body?: unknown; signal?: AbortSignal | undefined; /** A body sent as is (a CSV file), with its media type. */ raw?: { text: string; contentType: string } };
 
 async function send(path: string, options: RequestOptions): Promise<Response> {
   const auth = path.startsWith('/api/auth/');
   const headers: Record<string, string> = { accept: 'application/json', 'accept-language': language };
   if (options.body !== undefined) headers['content-type'] = 'application/json';
+  if (options.raw) headers['content-type'] = options.raw.contentType;
   if (accessToken) headers.authorization = `Bearer ${accessToken}`;
   // The cookie's routes want the proof that this page sent the request (shared/web-session.ts).
   if (auth) headers[WEB_SESSION_HEADER] = WEB_SESSION_HEADER_VALUE;
@@ -71,7 +72,7 @@ async function send(path: string, options: RequestOptions): Promise<Response> {
     return await fetch(`${API_URL}${path}`, {
       method: options.method ?? 'GET',
       headers,
-      body: options.body === undefined ? null : JSON.stringify(options.body),
+      body: options.raw ? options.raw.text : options.body === undefined ? null : JSON.stringify(options.body),
       // Only the auth routes need the cookie, and it is scoped to them anyway; the rest of the
       // API goes by the bearer token, so no other call carries credentials across origins.
       credentials: auth ? 'include' : 'omit',

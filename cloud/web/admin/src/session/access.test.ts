@@ -7,8 +7,9 @@ describe('admin access', () => {
     expect(ROLES.filter(mayUseBackOffice)).toEqual(['super_admin', 'pdg', 'dg']);
   });
 
-  it('lists the products for every manager', () => {
+  it('lists the products and the stock for every manager', () => {
     for (const role of ['super_admin', 'pdg', 'dg'] as const) expect(menuFor(role).map((e) => e.path)).toContain('/produits');
+    for (const role of ['super_admin', 'pdg', 'dg'] as const) expect(menuFor(role).map((e) => e.path)).toContain('/stock');
   });
 
   it('lists the online orders for those who may read them', () => {

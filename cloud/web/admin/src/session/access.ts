@@ -10,6 +10,7 @@ export type MenuEntry = { path: string; module: Module; labelKey: string; id?: s
 /** Only screens that work are listed: one entry per finished screen. */
 export const MENU: readonly MenuEntry[] = [
   { path: '/produits', module: 'products', labelKey: 'ui.nav.products' },
+  { path: '/stock', module: 'stock', labelKey: 'ui.nav.stock' },
   { path: '/transferts', module: 'transfers', labelKey: 'ui.nav.transfers' },
   { path: '/fournisseurs', module: 'suppliers', labelKey: 'ui.suppliers.title', id: 'suppliers' },
   { path: '/commandes-achat', module: 'suppliers', labelKey: 'ui.purchaseOrders.title', id: 'purchase-orders' },

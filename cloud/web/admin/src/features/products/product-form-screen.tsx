@@ -89,6 +89,11 @@ function ProductForm({ product }: { product: Product | null }) {
       </Link>
       <h1>{product ? t('ui.productForm.editTitle') : t('ui.productForm.createTitle')}</h1>
       {product && <p className="muted subtitle">{product.name}</p>}
+      {product && can(user.role, 'stock', 'read') && (
+        <Link to={`/stock/produits/${encodeURIComponent(product.id)}`} data-testid="product-stock-history">
+          {t('ui.stock.history.link')}
+        </Link>
+      )}
       {!writable && <p className="notice">{t('ui.productForm.readOnly')}</p>}
       <form className="card form-grid" onSubmit={submit} noValidate data-testid="product-form">
         <TextField id="product-barcode" label={t('ui.productForm.barcode')} hint={t('ui.productForm.barcodeHint')} value={values.barcode} onChange={set('barcode')} error={message('barcode')} disabled={disabled} autoFocus={!product} />
