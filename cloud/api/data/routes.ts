@@ -14,6 +14,17 @@ export const EXPORTED_TABLES: Record<string, string[]> = {
   stock_adjustments: [],
   stock_counts: [],
   stock_count_lines: [],
+  suppliers: [],
+  purchase_orders: [],
+  purchase_order_lines: [],
+  purchase_receptions: [],
+  purchase_reception_lines: [],
+  orders: [],
+  ecommerce_settings: [],
+  payments: ['notif_token', 'secrets'],
+  payment_events: [],
+  payment_claims: [],
+  payment_anomalies: [],
 };
 
 export const dataRoutes: RouteDef[] = [
