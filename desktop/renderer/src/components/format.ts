@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+import { parseQuantity as parseTypedQuantity, type QuantityRules } from '../../../../shared/quantity.js';
 import { formatMoney, isCurrencyCode, parseMajor, DEFAULT_CURRENCY, type CurrencyCode } from '../../../../shared/money.js';
 import { intlLocale } from '../i18n/index.js';
 import { useTill } from '../till.js';
@@ -38,12 +39,12 @@ export function useFormat() {
   };
 }
 
-/** A typed quantity ("2", "0,25") → thousandths, or null. */
-export function parseQuantity(text: string): number | null {
-  const cleaned = text.replace(/[\s\u00a0\u202f]/g, '').replace(',', '.');
-  if (!/^\d+(\.\d{1,3})?$/.test(cleaned)) return null;
-  const milli = Math.round(Number(cleaned) * 1000);
-  return milli > 0 && Number.isSafeInteger(milli) ? milli : null;
+/**
+ * A typed quantity ("2", "0,25") → thousandths, or null. An absurd one still reads, so the cart
+ * can say in words why it refuses it (shared/cart.ts) rather than "not a quantity".
+ */
+export function parseQuantity(text: string, rules: QuantityRules = {}): number | null {
+  return parseTypedQuantity(text, { maxMilli: Number.MAX_SAFE_INTEGER, ...rules });
 }
 
 /** A key for idempotent starts: same key, same payment. */

@@ -7,9 +7,7 @@ import { Dialog, ErrorBox, Notice } from '../../components/dialog.js';
 import { parseQuantity, useFormat } from '../../components/format.js';
 
 /** "0" is a quantity here: nothing of a line may have arrived. */
-function receivedQuantity(text: string): number | null {
-  return /^\s*0+([.,]0*)?\s*$/.test(text) ? 0 : parseQuantity(text);
-}
+const receivedQuantity = (text: string): number | null => parseQuantity(text, { allowZero: true });
 
 /**
  * Transfers sent to this boutique: those to receive first, then the received ones with their

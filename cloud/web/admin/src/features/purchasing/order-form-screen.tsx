@@ -9,7 +9,8 @@ import {
 } from '../../api/purchasing.js';
 import { useFormat } from '../../components/format.js';
 import { useUser } from '../../session/session.js';
-import { parseQuantity, parseUnitCost, quantityText } from './quantities.js';
+import { parseQuantity, quantityInputText } from '../../../../../../shared/quantity.js';
+import { parseUnitCost, purchaseQuantityRules } from './quantities.js';
 
 type DraftLine = { key: string; productId: string; name: string; barcode: string; unit: Unit; quantity: string; unitCost: string };
 type LineErrors = Record<string, { quantity?: boolean; unitCost?: boolean }>;
@@ -58,7 +59,7 @@ function OrderForm({ order }: { order: OrderDetail | null }) {
   const [lines, setLines] = useState<DraftLine[]>(() =>
     (order?.lines ?? []).map((l) => ({
       key: l.id, productId: l.productId, name: l.productName, barcode: l.productBarcode, unit: l.unit,
-      quantity: quantityText(l.quantityMilli, i18n.language), unitCost: String(l.unitCostMinor),
+      quantity: quantityInputText(l.quantityMilli, i18n.language), unitCost: String(l.unitCostMinor),
     })),
   );
   const [errors, setErrors] = useState<{ supplier?: boolean; boutique?: boolean; lines: LineErrors }>({ lines: {} });
@@ -115,7 +116,7 @@ function OrderForm({ order }: { order: OrderDetail | null }) {
     event.preventDefault();
     const lineErrors: LineErrors = {};
     const parsed = lines.map((l) => {
-      const quantityMilli = parseQuantity(l.quantity, l.unit);
+      const quantityMilli = parseQuantity(l.quantity, purchaseQuantityRules(l.unit));
       const unitCostMinor = parseUnitCost(l.unitCost);
       if (quantityMilli === null || unitCostMinor === null) lineErrors[l.key] = { quantity: quantityMilli === null, unitCost: unitCostMinor === null };
       return { productId: l.productId, quantityMilli: quantityMilli ?? 0, unitCostMinor: unitCostMinor ?? 0 };
@@ -130,7 +131,7 @@ function OrderForm({ order }: { order: OrderDetail | null }) {
   }
 
   const total = lines.reduce((sum, l) => {
-    const q = parseQuantity(l.quantity, l.unit);
+    const q = parseQuantity(l.quantity, purchaseQuantityRules(l.unit));
     const c = parseUnitCost(l.unitCost);
     return q !== null && c !== null ? sum + lineAmount(c, q) : sum;
   }, 0);
@@ -228,7 +229,7 @@ function OrderForm({ order }: { order: OrderDetail | null }) {
               </tr>
             )}
             {lines.map((l) => {
-              const q = parseQuantity(l.quantity, l.unit);
+              const q = parseQuantity(l.quantity, purchaseQuantityRules(l.unit));
               const c = parseUnitCost(l.unitCost);
               const e = errors.lines[l.key];
               return (

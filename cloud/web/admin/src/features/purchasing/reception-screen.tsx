@@ -7,7 +7,8 @@ import { getOrder, purchasingKeys, receiveOrder, type OrderDetail, type Receptio
 import { useFormat } from '../../components/format.js';
 import { useUser } from '../../session/session.js';
 import { useQuantity } from './order-screen.js';
-import { parseQuantity, parseUnitCost, quantityText } from './quantities.js';
+import { parseQuantity, quantityInputText } from '../../../../../../shared/quantity.js';
+import { parseUnitCost, purchaseQuantityRules } from './quantities.js';
 
 /** /commandes-achat/:orderId/reception: what arrived, prefilled with what remains at the ordered cost. */
 export function ReceptionScreen() {
@@ -40,7 +41,7 @@ function ReceptionForm({ order }: { order: OrderDetail }) {
   const queryClient = useQueryClient();
   const open = order.lines.filter((l) => l.remainingMilli > 0);
   const [values, setValues] = useState<Values>(() =>
-    Object.fromEntries(open.map((l) => [l.id, { quantity: quantityText(l.remainingMilli, i18n.language), unitCost: String(l.unitCostMinor) }])),
+    Object.fromEntries(open.map((l) => [l.id, { quantity: quantityInputText(l.remainingMilli, i18n.language), unitCost: String(l.unitCostMinor) }])),
   );
   const [errors, setErrors] = useState<Errors>({});
   const [nothing, setNothing] = useState(false);
@@ -73,7 +74,7 @@ function ReceptionForm({ order }: { order: OrderDetail }) {
       const v = values[l.id]!;
       // A line left empty or at 0 was not delivered this time.
       if (/^\s*0*([.,]0*)?\s*$/.test(v.quantity)) continue;
-      const quantityMilli = parseQuantity(v.quantity, l.unit);
+      const quantityMilli = parseQuantity(v.quantity, purchaseQuantityRules(l.unit));
       const unitCostMinor = parseUnitCost(v.unitCost);
       const quantityError = quantityMilli === null ? 'invalid' : quantityMilli > l.remainingMilli ? 'tooMuch' : undefined;
       if (quantityError || unitCostMinor === null) {

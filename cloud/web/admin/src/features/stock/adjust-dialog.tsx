@@ -5,7 +5,7 @@ import { ApiError } from '../../api/client.js';
 import { adjustStock, stockKeys, type StockBoutique, type Unit } from '../../api/stock.js';
 import { useFormat } from '../../components/format.js';
 import { useUser } from '../../session/session.js';
-import { formatQuantity, parseQuantity } from './quantity.js';
+import { formatQuantity, parseQuantity } from '../../../../../../shared/quantity.js';
 
 type Direction = 'add' | 'remove';
 
@@ -45,13 +45,13 @@ export function AdjustDialog({
     onSuccess: async (adjustment) => {
       await queryClient.invalidateQueries({ queryKey: stockKeys.all(user.tenantId) });
       const boutique = boutiques.find((b) => b.id === boutiqueId);
-      onClose(t('ui.stock.adjusted', { name: product.name, quantity: formatQuantity(adjustment.quantityMilli, product.unit, format.locale, { signed: true }), boutique: boutique?.name ?? '' }));
+      onClose(t('ui.stock.adjusted', { name: product.name, quantity: formatQuantity(adjustment.quantityMilli, format.locale, { unit: product.unit, signed: true }), boutique: boutique?.name ?? '' }));
     },
   });
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    const parsed = parseQuantity(quantity, product.unit, { signed: false });
+    const parsed = parseQuantity(quantity, { unit: product.unit });
     const next: typeof errors = {};
     if (parsed === null || parsed === 0) next.quantity = product.unit === 'piece' ? t('ui.stock.quantityWhole') : t('ui.stock.quantityInvalid');
     if (reason.trim() === '') next.reason = t('errors.STOCK_ADJUST_REASON_REQUIRED');
@@ -83,7 +83,7 @@ export function AdjustDialog({
             {t('ui.stock.boutique')} : <strong>{boutiques[0]?.name}</strong>
           </p>
         )}
-        {current !== undefined && <p className="muted">{t('ui.stock.onHandNow', { quantity: formatQuantity(current, product.unit, format.locale) })}</p>}
+        {current !== undefined && <p className="muted">{t('ui.stock.onHandNow', { quantity: formatQuantity(current, format.locale, { unit: product.unit }) })}</p>}
         <fieldset className="field">
           <legend>{t('ui.stock.direction')}</legend>
           <div className="segmented">

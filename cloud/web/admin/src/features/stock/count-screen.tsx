@@ -19,7 +19,7 @@ import {
 } from '../../api/stock.js';
 import { useFormat } from '../../components/format.js';
 import { useUser } from '../../session/session.js';
-import { formatQuantity, parseQuantity, quantityInput } from './quantity.js';
+import { formatQuantity, parseQuantity, quantityInputText } from '../../../../../../shared/quantity.js';
 
 const ROW_HEIGHT = 48;
 const STATES: readonly LineState[] = ['all', 'uncounted', 'counted', 'variance'];
@@ -116,7 +116,7 @@ export function CountScreen() {
       if (line.countedMilli !== null) save.mutate([{ productId: line.productId, countedMilli: null }]);
       return true;
     }
-    const milli = parseQuantity(typed, line.unit, { signed: false });
+    const milli = parseQuantity(typed, { unit: line.unit, allowZero: true });
     if (milli === null) {
       errors.set(line.productId, line.unit === 'piece' ? t('ui.stock.quantityWhole') : t('ui.stock.quantityInvalid'));
       setLineErrors(errors);
@@ -293,7 +293,7 @@ export function CountScreen() {
               }
               const typed = edits.get(line.productId);
               const error = lineErrors.get(line.productId);
-              const unitOf = (milli: number, signed = false) => formatQuantity(milli, line.unit, format.locale, { signed });
+              const unitOf = (milli: number, signed = false) => formatQuantity(milli, format.locale, { unit: line.unit, signed });
               return (
                 <div role="row" key={line.productId} className="grid-row static" data-testid="count-line" data-barcode={line.barcode} style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}>
                   <div role="cell" className="cell col-name">
@@ -316,7 +316,7 @@ export function CountScreen() {
                         title={error}
                         data-line-index={item.index}
                         data-testid="line-counted"
-                        value={typed ?? quantityInput(line.countedMilli, format.locale)}
+                        value={typed ?? quantityInputText(line.countedMilli, format.locale)}
                         onChange={(e) => setEdits((current) => new Map(current).set(line.productId, e.target.value))}
                         onBlur={() => commit(line)}
                         onKeyDown={(e) => onKey(e, item.index)}

@@ -9,7 +9,7 @@ import { productHistory, stockKeys, type Movement } from '../../api/stock.js';
 import { useFormat } from '../../components/format.js';
 import { useUser } from '../../session/session.js';
 import { AdjustDialog } from './adjust-dialog.js';
-import { formatQuantity } from './quantity.js';
+import { formatQuantity } from '../../../../../../shared/quantity.js';
 
 const features = tableFeatures({});
 const helper = createColumnHelper<typeof features, Movement>();
@@ -47,7 +47,7 @@ export function MovementsScreen() {
         helper.accessor('boutiqueId', { header: () => t('ui.stock.boutique'), cell: (c) => boutiqueNames.get(c.getValue()) ?? '—' }),
         helper.accessor('quantityMilli', {
           header: () => t('ui.stock.history.quantity'),
-          cell: (c) => <span className={c.getValue() < 0 ? 'qty negative' : 'qty positive'}>{formatQuantity(c.getValue(), unit, format.locale, { signed: true })}</span>,
+          cell: (c) => <span className={c.getValue() < 0 ? 'qty negative' : 'qty positive'}>{formatQuantity(c.getValue(), format.locale, { unit, signed: true })}</span>,
         }),
         helper.accessor('reason', { header: () => t('ui.stock.reason'), cell: (c) => <span title={c.getValue() ?? ''}>{c.getValue() ?? '—'}</span> }),
         helper.display({

@@ -10,7 +10,7 @@ import { listLevels, listStockBoutiques, stockKeys, type LevelFilters, type Leve
 import { useFormat } from '../../components/format.js';
 import { useUser } from '../../session/session.js';
 import { AdjustDialog } from './adjust-dialog.js';
-import { formatQuantity } from './quantity.js';
+import { formatQuantity } from '../../../../../../shared/quantity.js';
 
 const features = tableFeatures({});
 const helper = createColumnHelper<typeof features, LevelRow>();
@@ -96,14 +96,14 @@ export function StockScreen() {
               const low = quantity < c.row.original.lowStockMilli || quantity < 0;
               return (
                 <span className={low ? 'qty low' : 'qty'} data-testid={`level-${boutique.code}`} data-milli={quantity}>
-                  {formatQuantity(quantity, c.row.original.unit, format.locale)}
+                  {formatQuantity(quantity, format.locale, { unit: c.row.original.unit })}
                   {low && <span className="visually-hidden"> ({t('ui.stock.lowBadge')})</span>}
                 </span>
               );
             },
           }),
         ),
-        helper.accessor('lowStockMilli', { header: () => t('ui.stock.columns.threshold'), cell: (c) => (c.getValue() > 0 ? formatQuantity(c.getValue(), c.row.original.unit, format.locale) : '—') }),
+        helper.accessor('lowStockMilli', { header: () => t('ui.stock.columns.threshold'), cell: (c) => (c.getValue() > 0 ? formatQuantity(c.getValue(), format.locale, { unit: c.row.original.unit }) : '—') }),
         helper.display({
           id: 'actions',
           header: () => <span className="visually-hidden">{t('ui.stock.columns.actions')}</span>,

@@ -6,7 +6,7 @@ import { can } from '../../../../../../shared/rbac.js';
 import { getTransfer, listBoutiques, receiveTransfer, transferKeys, transferStep, type Transfer } from '../../api/transfers.js';
 import { useFormat } from '../../components/format.js';
 import { useUser } from '../../session/session.js';
-import { formatQuantity, parseQuantity } from './quantities.js';
+import { formatQuantity, parseQuantity } from '../../../../../../shared/quantity.js';
 import { hasDifferences } from './transfers-screen.js';
 
 /** /transferts/:transferId: the transfer, its lines and differences, and the next step the role allows. */
@@ -171,7 +171,7 @@ function ReceptionForm({ transfer, onCancel, onDone }: { transfer: Transfer; onC
   const [quantities, setQuantities] = useState(() => transfer.lines.map((l) => formatQuantity(l.quantityMilli, format.locale)));
   const [reasons, setReasons] = useState(() => transfer.lines.map(() => ''));
   const [problem, setProblem] = useState<string | null>(null);
-  const parsed = quantities.map((q) => parseQuantity(q, true));
+  const parsed = quantities.map((q) => parseQuantity(q, { allowZero: true }));
   const differs = parsed.map((q, i) => q !== null && q !== transfer.lines[i]!.quantityMilli);
   const receive = useMutation({
     mutationFn: () => receiveTransfer(user.tenantId, transfer.id, transfer.lines.map((l, i) => ({ productId: l.productId, receivedMilli: parsed[i]!, ...(reasons[i]!.trim() ? { reason: reasons[i]!.trim() } : {}) }))),

@@ -6,7 +6,7 @@ import { listProducts, type Product } from '../../api/catalog.js';
 import { createTransfer, getTransfer, listBoutiques, transferKeys, updateTransfer, type Transfer } from '../../api/transfers.js';
 import { useFormat } from '../../components/format.js';
 import { useUser } from '../../session/session.js';
-import { formatQuantity, parseQuantity } from './quantities.js';
+import { formatQuantity, parseQuantity } from '../../../../../../shared/quantity.js';
 
 type Line = { productId: string; name: string; barcode: string; unit: Product['unit'] | null; quantity: string };
 
