@@ -420,4 +420,81 @@ export const tenantMigrations: Migration[] = [
       await db.query(`ALTER TABLE products ADD COLUMN cost_minor bigint CHECK (cost_minor >= 0)`);
     },
   },
+  {
+    // Products get an SKU (the company's reference, the key of a CSV import), several barcodes,
+    // a low-stock threshold and per-boutique prices, in the synced document (schema version 1).
+    // Documents written before get the values a till's own migration gives them (shared/schema/
+    // products.ts productV0ToV1): the SKU is the barcode, which was already unique. They keep their
+    // change number: a till that migrates its copy holds what a pull would bring.
+    //
+    // Every barcode of a live product is unique in the company. An array's elements cannot carry a
+    // unique index, so `product_barcodes` holds one row per code, kept by statement triggers on
+    // products (any writer, the sync store included, keeps it right); its primary key is the
+    // guarantee behind the service's checks (two managers saving one code at once: one gets 409).
+    name: '0011_catalogue_fields',
+    up: async (db) => {
+      await db.query(`
+        ALTER TABLE products NO FORCE ROW LEVEL SECURITY;
+        UPDATE products SET doc = doc
+          || jsonb_build_object('sku', coalesce(doc->'sku', doc->'barcode'))
+          || jsonb_build_object('barcodes', coalesce(doc->'barcodes', jsonb_build_array(doc->'barcode')))
+          || jsonb_build_object('lowStockMilli', coalesce(doc->'lowStockMilli', '0'::jsonb))
+          || jsonb_build_object('boutiquePrices', coalesce(doc->'boutiquePrices', '[]'::jsonb))
+        WHERE NOT (doc ? 'sku' AND doc ? 'barcodes' AND doc ? 'lowStockMilli' AND doc ? 'boutiquePrices');
+        ALTER TABLE products FORCE ROW LEVEL SECURITY;
+
+        ALTER TABLE products ADD COLUMN sku text COLLATE "C" GENERATED ALWAYS AS (doc->>'sku') STORED;
+        CREATE UNIQUE INDEX products_sku ON products (tenant_id, sku) WHERE NOT deleted;
+
+        CREATE TABLE product_barcodes (
+          tenant_id text NOT NULL,
+          barcode text COLLATE "C" NOT NULL,
+          product_id text NOT NULL,
+          PRIMARY KEY (tenant_id, barcode)
+        );
+        CREATE INDEX product_barcodes_product ON product_barcodes (tenant_id, product_id);
+        ${tenantIsolation('product_barcodes')}
+        ALTER TABLE product_barcodes NO FORCE ROW LEVEL SECURITY;
+        INSERT INTO product_barcodes (tenant_id, barcode, product_id)
+          SELECT p.tenant_id, code, p.id FROM products p, jsonb_array_elements_text(p.doc->'barcodes') AS code WHERE NOT p.deleted;
+        ALTER TABLE product_barcodes FORCE ROW LEVEL SECURITY;
+
+        -- Statement triggers with transition tables: one import batch of 5,000 products is one
+        -- delete and one insert here, not 5,000 of each. On update, the rows of every product the
+        -- statement touched go first, then the new ones come, so codes may move between products
+        -- of one statement. They run as the caller: row-level security applies as to any write.
+        CREATE FUNCTION product_barcodes_after_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          INSERT INTO product_barcodes (tenant_id, barcode, product_id)
+            SELECT n.tenant_id, code, n.id FROM new_rows n, jsonb_array_elements_text(n.doc->'barcodes') AS code WHERE NOT n.deleted;
+          RETURN NULL;
+        END $$;
+        CREATE FUNCTION product_barcodes_after_update() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          DELETE FROM product_barcodes b USING (
+            SELECT o.tenant_id, o.id FROM old_rows o JOIN new_rows n ON n.tenant_id = o.tenant_id AND n.id = o.id
+            WHERE o.doc->'barcodes' IS DISTINCT FROM n.doc->'barcodes' OR o.deleted <> n.deleted
+          ) AS changed
+          WHERE b.tenant_id = changed.tenant_id AND b.product_id = changed.id;
+          INSERT INTO product_barcodes (tenant_id, barcode, product_id)
+            SELECT n.tenant_id, code, n.id
+            FROM new_rows n JOIN old_rows o ON o.tenant_id = n.tenant_id AND o.id = n.id, jsonb_array_elements_text(n.doc->'barcodes') AS code
+            WHERE NOT n.deleted AND (o.doc->'barcodes' IS DISTINCT FROM n.doc->'barcodes' OR o.deleted <> n.deleted);
+          RETURN NULL;
+        END $$;
+        CREATE FUNCTION product_barcodes_after_delete() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          DELETE FROM product_barcodes b USING old_rows o WHERE b.tenant_id = o.tenant_id AND b.product_id = o.id;
+          RETURN NULL;
+        END $$;
+        CREATE TRIGGER products_barcodes_insert AFTER INSERT ON products
+          REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION product_barcodes_after_insert();
+        CREATE TRIGGER products_barcodes_update AFTER UPDATE ON products
+          REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION product_barcodes_after_update();
+        CREATE TRIGGER products_barcodes_delete AFTER DELETE ON products
+          REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION product_barcodes_after_delete();
+        GRANT SELECT, INSERT, UPDATE, DELETE ON product_barcodes TO ${APP_ROLE};
+      `);
+    },
+  },
 ];

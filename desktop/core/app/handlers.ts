@@ -208,10 +208,7 @@ export function createHandlers(ctx: HandlerContext): Handlers {
       const docs = await ctx.till().db.collections.categories!.find().exec();
       return docs.map((d) => d.toJSON() as Category).sort((a, b) => a.name.localeCompare(b.name, 'fr'));
     },
-    'catalog.byCategory': async ({ categoryId, limit }) => {
-      const docs = await ctx.till().db.collections.products!.find({ selector: { categoryId, active: true }, limit: limit ?? 200 }).exec();
-      return docs.map((d) => d.toJSON() as Product).sort((a, b) => a.searchName.localeCompare(b.searchName));
-    },
+    'catalog.byCategory': async ({ categoryId, limit }) => ctx.till().catalog.byCategory(categoryId, limit ?? 200),
 
     'checkout.complete': async (input) => {
       const till = ctx.till();
