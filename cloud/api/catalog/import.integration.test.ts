@@ -65,7 +65,7 @@ describe('the catalogue as a CSV file: export, and import by SKU', () => {
     await api?.close();
   });
 
-  it('imports 100,000 lines with progress, and the same file again changes nothing', async () => {
+  it('imports 100,000 lines with progress, and the same file again changes nothing', { timeout: 240_000 }, async () => {
     const file = `\uFEFF${HEADER}\r\n${rows(100_000).join('\r\n')}\r\n`;
     const before = await catalogueState();
     const first = await importFile(file);
@@ -151,7 +151,7 @@ describe('the catalogue as a CSV file: export, and import by SKU', () => {
     expect(found.body.products[0]).toMatchObject({ name: 'Sucre, 1 kg', priceMinor: 12_500, vatRateBp: 1850, active: false });
   });
 
-  it('refuses hostile or unreadable files with a 4xx, never a 5xx', async () => {
+  it('refuses hostile or unreadable files with a 4xx, never a 5xx', { timeout: 240_000 }, async () => {
     const good = `${HEADER}\n${line('3300000000001', 'Produit', categoryNames[0]!, 'piece', '1000', '18', 'oui')}\n`;
     const cases: Array<[string, string | Buffer, number, string, string?]> = [
       ['binary', Buffer.from([0x50, 0x4b, 0x03, 0x04, 0xff, 0xfe, 0x00, 0x00, 0x9c, 0x80]), 400, 'CSV_NOT_TEXT'],
@@ -186,7 +186,7 @@ describe('the catalogue as a CSV file: export, and import by SKU', () => {
     expect((await exportFile(employee)).status).toBe(200);
   });
 
-  it('exports the catalogue for French Excel, and importing the export changes nothing', async () => {
+  it('exports the catalogue for French Excel, and importing the export changes nothing', { timeout: 240_000 }, async () => {
     const tricky = await api.call('post', `/api/tenants/${tenant}/products`, {
       token: pdg,
       body: { barcode: '3500000000001', name: 'Lait "Nido"; boîte 400 g, promo', categoryId: (await api.call('get', `/api/tenants/${tenant}/categories`, { token: pdg })).body.categories[0].id, unit: 'piece', priceMinor: 42_000, vatRateBp: 1850 },

@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { BrowserRouter, Link, Navigate, Route, Routes } from 'react-router';
 import { ChangePasswordScreen } from './features/password/change-password-screen.js';
+import { CatalogueFileScreen } from './features/products/catalogue-file-screen.js';
 import { ProductFormScreen } from './features/products/product-form-screen.js';
 import { ProductsScreen } from './features/products/products-screen.js';
 import { AdminShell } from './features/shell/admin-shell.js';
@@ -49,6 +50,7 @@ export function App() {
           <Route index element={<Navigate to={home} replace />} />
           <Route path="produits" element={<ProductsScreen />} />
           <Route path="produits/nouveau" element={<ProductFormScreen />} />
+          <Route path="produits/fichier" element={<CatalogueFileScreen />} />
           <Route path="produits/:productId" element={<ProductFormScreen />} />
           <Route path="*" element={<NotFound />} />
         </Route>

@@ -1,7 +1,7 @@
 /** The catalogue's calls (products and categories), as the API's contract states them. */
 import type { Category } from '../../../../../shared/schema/categories.js';
 import type { Product as SyncedProduct } from '../../../../../shared/schema/products.js';
-import { api } from './client.js';
+import { api, apiDownload, apiUpload } from './client.js';
 
 /** A product as the API answers: managers also get what it costs the company. */
 export type Product = SyncedProduct & { costMinor?: number | null };
@@ -55,4 +55,24 @@ export async function updateProduct(tenantId: string, productId: string, changes
 
 export async function listCategories(tenantId: string, signal?: AbortSignal): Promise<Category[]> {
   return (await api<{ categories: Category[] }>(`${base(tenantId)}/categories`, { signal })).categories;
+}
+
+export type ImportMode = 'all-or-nothing' | 'valid-only';
+export type ImportLineError = { line: number; reason: string };
+export type ImportResult = { mode: ImportMode; created: number; updated: number; unchanged: number; errorCount: number; errors: ImportLineError[] };
+/** The import's NDJSON lines: progress of the writes, then the result (or the failure). */
+export type ImportEvent =
+  | { type: 'progress'; processed: number; total: number }
+  | ({ type: 'result' } & ImportResult)
+  | { type: 'error'; error: { code: string; message: string } };
+
+/** Sends a catalogue file; `onEvent` hears each progress line as the API writes it. */
+export function importCatalogue(tenantId: string, file: Blob, mode: ImportMode, onEvent: (event: ImportEvent) => void, signal?: AbortSignal): Promise<void> {
+  return apiUpload(`${base(tenantId)}/products/import?mode=${mode}`, {
+    body: file, contentType: 'text/csv', signal, onLine: (line) => onEvent(line as ImportEvent),
+  });
+}
+
+export function exportCatalogue(tenantId: string, signal?: AbortSignal): Promise<Blob> {
+  return apiDownload(`${base(tenantId)}/products/export.csv`, signal);
 }

@@ -153,11 +153,16 @@ export function ProductsScreen() {
             {list.data ? t('ui.products.count', { count: total, formatted: format.number(total) }) : t('ui.app.loading')}
           </p>
         </div>
-        {can(user.role, 'products', 'write') && (
-          <Link className="button primary" to="/produits/nouveau" data-testid="product-new">
-            {t('ui.products.new')}
+        <div className="head-actions">
+          <Link className="button" to="/produits/fichier" data-testid="catalogue-file-link">
+            {t('ui.catalogueFile.open')}
           </Link>
-        )}
+          {can(user.role, 'products', 'write') && (
+            <Link className="button primary" to="/produits/nouveau" data-testid="product-new">
+              {t('ui.products.new')}
+            </Link>
+          )}
+        </div>
       </div>
       {flash && (
         <p className="notice ok" role="status" data-testid="products-flash">
