@@ -270,8 +270,12 @@ describe('the catalogue as a CSV file: export, and import by SKU', () => {
     expect(exported.bytes.toString('utf8').split('\r\n', 1)[0]).toBe(`\uFEFF${HEADER};prix_KAL`);
     const refused = await importFile(`${HEADER};prix_RAT\r\n`, { token: dg });
     expect(refused).toMatchObject({ status: 400, error: { code: 'CSV_HEADER_INVALID' } });
-    const mine = await importFile(`${HEADER};prix_KAL\r\nDG-1;3800000000001;Produit du dg;${categoryNames[0]};piece;1000;;18;;oui;1200\r\n`, { token: dg });
+    const mine = await importFile(`${HEADER};prix_KAL\r\nDG-1;3800000000001;Produit du dg;${categoryNames[0]};piece;1000;750;18;;oui;1200\r\n`, { token: dg });
     expect(mine.result).toMatchObject({ created: 1, errorCount: 0 });
+    // What the company pays is for its managers: an employee's export leaves the column empty
+    // (and has every boutique's price column: only a dg's file is bounded to their boutiques).
+    expect((await exportFile(dg)).bytes.toString('utf8')).toMatch(/\r\nDG-1;3800000000001;Produit du dg;[^;]*;piece;1000;750;18;0;oui;1200\r\n/);
+    expect((await exportFile(employee)).bytes.toString('utf8')).toMatch(/\r\nDG-1;3800000000001;Produit du dg;[^;]*;piece;1000;;18;0;oui;1200;\r\n/);
   });
 
   it('documents both routes in the OpenAPI document', async () => {

@@ -85,7 +85,7 @@ export const catalogRoutes: RouteDef[] = [
       res.setHeader('Content-Type', 'text/csv; charset=utf-8');
       res.setHeader('Content-Disposition', 'attachment; filename="catalogue.csv"');
       // Written as it is read, at the pace the caller takes it: a slow download holds one page.
-      for await (const chunk of catalog.exportCatalogue(tx, params.tenantId, boutiqueScope(principal))) {
+      for await (const chunk of catalog.exportCatalogue(tx, params.tenantId, boutiqueScope(principal), seesCost(principal))) {
         if (!res.write(chunk)) await new Promise((resolve) => res.once('drain', resolve));
       }
       res.end();
@@ -144,7 +144,12 @@ export const catalogRoutes: RouteDef[] = [
       } else {
         try {
           const result = await services.databases.withTenant(tenantId, async (tx) => {
-            const done = await catalog.importCatalogue(tx, tenantId, file, query.mode, (progress) => send({ type: 'progress', ...progress }));
+            const done = await catalog.importCatalogue(tx, tenantId, file, query.mode, async (progress) => {
+              send({ type: 'progress', ...progress });
+              // A turn of the event loop, so the line leaves now: on the embedded database the
+              // batches' queries never wait for I/O, and every line would otherwise go at the end.
+              await new Promise((resolve) => setImmediate(resolve));
+            });
             await services.audit.tenant(tx, {
               tenantId, principal, action: 'products.import', target: null, req,
               details: { mode: query.mode, lines: file.lines, created: done.created, updated: done.updated, unchanged: done.unchanged, errorCount: done.errorCount },

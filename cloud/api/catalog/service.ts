@@ -249,8 +249,10 @@ async function priceBoutiques(tx: Queryable, tenantId: string, scope: BoutiqueSc
  * The whole catalogue as CSV text, page by page in barcode order (a page at a time in memory,
  * however large the catalogue). The category goes by name, as the import takes it back; each
  * boutique the author manages has its price column, empty where it sells at the company's price.
+ * Costs are written for managers only; for others the column stays, empty (an empty cell keeps
+ * the cost on import).
  */
-export async function* exportCatalogue(tx: Queryable, tenantId: string, scope: BoutiqueScope = null): AsyncGenerator<string> {
+export async function* exportCatalogue(tx: Queryable, tenantId: string, scope: BoutiqueScope = null, withCost = true): AsyncGenerator<string> {
   const categoryNames = new Map((await repository.listCategories(tx, tenantId)).map((category) => [category.id, category.name]));
   const boutiques = await priceBoutiques(tx, tenantId, scope);
   yield BOM + csvLine([...CSV_COLUMNS, ...boutiques.map((b) => `${BOUTIQUE_PRICE_PREFIX}${b.code}`)]);
@@ -263,7 +265,7 @@ export async function* exportCatalogue(tx: Queryable, tenantId: string, scope: B
         const own = new Map(p.boutiquePrices.map((price) => [price.boutiqueId, price.priceMinor]));
         return csvLine([
           p.sku, p.barcodes.join(BARCODE_SEPARATOR), p.name, categoryNames.get(p.categoryId) ?? '', p.unit, String(p.priceMinor),
-          p.costMinor === null ? '' : String(p.costMinor), formatVat(p.vatRateBp), formatQuantity(p.lowStockMilli), formatActive(p.active),
+          p.costMinor === null || !withCost ? '' : String(p.costMinor), formatVat(p.vatRateBp), formatQuantity(p.lowStockMilli), formatActive(p.active),
           ...boutiques.map((b) => (own.has(b.id) ? String(own.get(b.id)) : '')),
         ]);
       })
@@ -440,7 +442,7 @@ export async function importCatalogue(
   tenantId: string,
   file: ImportFile,
   mode: ImportMode,
-  onProgress: (progress: ImportProgress) => void,
+  onProgress: (progress: ImportProgress) => void | Promise<void>,
 ): Promise<ImportResult> {
   const counts: ImportCounts = { created: 0, updated: 0, unchanged: 0 };
   const errors = [...file.errors];
@@ -501,7 +503,7 @@ export async function importCatalogue(
     const batch = planned.slice(start, start + IMPORT_BATCH);
     await repository.saveProducts(tx, tenantId, batch.flatMap((item) => (item.doc ? [item.doc] : [])));
     await repository.saveProductCosts(tx, tenantId, batch.flatMap((item) => (item.cost ? [item.cost] : [])));
-    onProgress({ processed: start + batch.length, total });
+    await onProgress({ processed: start + batch.length, total });
   }
   return result();
 }
