@@ -1,5 +1,5 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { can } from '../../../../../../shared/rbac.js';
@@ -165,8 +165,15 @@ function ImportReport({ result }: { result: ImportResult }) {
   const { t } = useTranslation();
   const format = useFormat();
   const refused = result.errorCount > 0 && result.mode === 'all-or-nothing';
+  // The report comes below the form: brought into view and focused, so the keyboard and the eye
+  // land on it.
+  const report = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    report.current?.scrollIntoView({ block: 'start' });
+    report.current?.focus({ preventScroll: true });
+  }, [result]);
   return (
-    <div className="card import-result" data-testid="import-result" data-created={result.created} data-updated={result.updated} data-unchanged={result.unchanged} data-errors={result.errorCount}>
+    <div ref={report} tabIndex={-1} className="card import-result" data-testid="import-result" data-created={result.created} data-updated={result.updated} data-unchanged={result.unchanged} data-errors={result.errorCount}>
       <h2>{refused ? t('ui.catalogueFile.refusedTitle') : t('ui.catalogueFile.doneTitle')}</h2>
       {refused ? (
         <p className="error" role="alert" data-testid="import-refused">
