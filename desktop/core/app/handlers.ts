@@ -102,7 +102,7 @@ const bridgeStockItem = (item: StockItem): BridgeOutput<'stock.adjust'> => ({
 // queue one after another there, so two cannot both take the last unit.
 const saleServices = new WeakMap<TillRuntime, ReturnType<typeof makeSaleServices>>();
 function makeSaleServices(till: TillRuntime, clock: () => Date) {
-  return { history: createSalesHistory(till.db, till.identity), returns: createReturns(till.db, till.identity, clock), openCart: createOpenCart(till.db, clock) };
+  return { history: createSalesHistory(till.db, till.identity), returns: createReturns(till.db, till.identity, clock), openCart: createOpenCart(till.db, till.identity.boutiqueId, clock) };
 }
 function salesOf(ctx: HandlerContext) {
   const till = ctx.till();

@@ -5,6 +5,7 @@ import { productSchema, type Product } from '../../../shared/schema/products.js'
 import { getRxStorageSQLite } from '../db/index.js';
 import { createCatalog } from './catalog.js';
 import { createCheckout } from './checkout.js';
+import { createOpenCart } from './open-cart.js';
 import { openTestTill, testProduct, testTill, type TestTill } from './test-support/till.js';
 
 describe('the till’s catalogue: every barcode of a product, and its boutique’s price', () => {
@@ -39,6 +40,10 @@ describe('the till’s catalogue: every barcode of a product, and its boutique�
     });
     expect(sale.lines.map((l) => [l.productId, l.unitPriceMinor, l.totalMinor])).toEqual([['riz', 275_000, 550_000], ['eau', 6_000, 6_000]]);
     expect(sale.totalMinor).toBe(556_000);
+    // A basket kept across a restart comes back at the same price.
+    const kept = createOpenCart(till.db, testTill.boutiqueId);
+    await kept.save({ lines: [{ productId: 'riz', quantityMilli: 1_000 }] });
+    expect((await kept.get()).lines.map((l) => [l.product.id, l.product.priceMinor])).toEqual([['riz', 275_000]]);
 
     // A code added by a later pull is found at once; one taken off, and an archived product, are not.
     await till.db.collections.products!.upsert({ ...riz, barcodes: ['2240000000011', '2900000000024'], updatedAt: '2026-11-26T00:00:00Z' });
