@@ -152,8 +152,8 @@ describe('API spine', () => {
     const files = await unzipNames(Buffer.from(await response.arrayBuffer()));
     expect([...files.keys()].sort()).toEqual(expect.arrayContaining(['audit_log.json', 'boutiques.json', 'devices.json', 'users.json']));
     // Every table that holds a company's rows is in its export, but the counters that only number
-    // its documents, one-time secrets, sign-in state and the tills' projections of users and
-    // boutiques (exported as such), and the platform's own tables (the same database when
+    // its documents, one-time secrets, sign-in state, what is derived from exported rows (the
+    // tills' projections of users and boutiques, the barcode index of products), and the platform's own tables (the same database when
     // embedded): a table added without a line in EXPORTED_TABLES fails here.
     const tenantDb = await api.services.databases.forTenant(api.demoTenantId);
     const { rows: tenantTables } = await tenantDb.query<{ name: string }>(
@@ -161,7 +161,7 @@ describe('API spine', () => {
     );
     const notExported = new Set([
       'tenant_sequences', 'transfer_numbers', 'purchase_order_numbers',
-      'enrolment_codes', 'refresh_tokens', 'till_users', 'till_boutiques',
+      'enrolment_codes', 'refresh_tokens', 'till_users', 'till_boutiques', 'product_barcodes',
       'platform_audit', 'subscriptions',
     ]);
     const expected = tenantTables.map((t) => t.name).filter((name) => !notExported.has(name));
