@@ -64,7 +64,7 @@ try {
       const i = start + k;
       const name = `${words[i % words.length]} ${['Belle Rose', 'Dinor', 'Nido', 'Coyah', 'Lipton'][i % 5]} n° ${i}`;
       return {
-        id: `bench-p-${String(i).padStart(6, '0')}`, tenantId, sku: `BENCH-${i}`, barcode: String(2_900_000_000_000 + i), barcodes: [String(2_900_000_000_000 + i)],
+        id: `bench-p-${String(i).padStart(6, '0')}`, tenantId, sku: `BENCH-${i}`, barcode: String(2_800_000_000_000 + i), barcodes: [String(2_800_000_000_000 + i)],
         name, searchName: searchForm(name), categoryId: categoryIds[i % CATEGORIES]!, priceMinor: 500 * (1 + ((i * 7919) % 400)), vatRateBp: 1800, unit: 'piece',
         lowStockMilli: 0, boutiquePrices: [], active: i % 20 !== 0, updatedAt: new Date(now - i * 1000).toISOString(),
       };
