@@ -68,6 +68,9 @@ export interface GridFrameProps {
   loadingMore: string;
   /** Shown in place of rows once the list answered with none. */
   empty: ReactNode;
+  /** The list could not be read: said above the table. */
+  error?: { message: string } | null;
+  errorTestId?: string;
   /** One loaded row; `attributes` carry its position and place, to spread on the row element. */
   renderRow: (index: number, attributes: RowAttributes) => ReactNode;
 }
@@ -81,33 +84,40 @@ export interface RowAttributes {
  * The virtualised table of the admin's lists (div-based, role=table): a fixed header, a scrolling
  * body where only the visible rows exist, a "loading more" row at the end while pages remain.
  */
-export function GridFrame({ grid, label, testId, scrollerTestId, total, head, loadingMore, empty, renderRow }: GridFrameProps) {
+export function GridFrame({ grid, label, testId, scrollerTestId, total, head, loadingMore, empty, error, errorTestId, renderRow }: GridFrameProps) {
   return (
-    <div className="grid" role="table" aria-label={label} aria-rowcount={total === undefined ? -1 : total + 1} data-testid={testId}>
-      <div role="rowgroup" className="grid-head">
-        <div role="row" className="grid-row" aria-rowindex={1}>
-          {head}
+    <>
+      {error && (
+        <p className="error" role="alert" data-testid={errorTestId}>
+          {error.message}
+        </p>
+      )}
+      <div className="grid" role="table" aria-label={label} aria-rowcount={total === undefined ? -1 : total + 1} data-testid={testId}>
+        <div role="rowgroup" className="grid-head">
+          <div role="row" className="grid-row" aria-rowindex={1}>
+            {head}
+          </div>
         </div>
-      </div>
-      <div ref={grid.scroller} className="grid-body" data-testid={scrollerTestId}>
-        <div role="rowgroup" style={{ height: grid.virtualizer.getTotalSize(), position: 'relative' }}>
-          {grid.items.map((item) => {
-            const style = { transform: `translateY(${item.start}px)`, height: grid.rowHeight };
-            if (item.index >= grid.rowCount) {
-              return (
-                <div role="row" key="loader" className="grid-row loader" style={style}>
-                  <div role="cell" className="cell">
-                    {loadingMore}
+        <div ref={grid.scroller} className="grid-body" data-testid={scrollerTestId}>
+          <div role="rowgroup" style={{ height: grid.virtualizer.getTotalSize(), position: 'relative' }}>
+            {grid.items.map((item) => {
+              const style = { transform: `translateY(${item.start}px)`, height: grid.rowHeight };
+              if (item.index >= grid.rowCount) {
+                return (
+                  <div role="row" key="loader" className="grid-row loader" style={style}>
+                    <div role="cell" className="cell">
+                      {loadingMore}
+                    </div>
                   </div>
-                </div>
-              );
-            }
-            return renderRow(item.index, { 'aria-rowindex': item.index + 2, style });
-          })}
+                );
+              }
+              return renderRow(item.index, { 'aria-rowindex': item.index + 2, style });
+            })}
+          </div>
+          {grid.loaded && grid.rowCount === 0 && empty}
         </div>
-        {grid.loaded && grid.rowCount === 0 && empty}
       </div>
-    </div>
+    </>
   );
 }
 

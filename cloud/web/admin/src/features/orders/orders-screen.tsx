@@ -1,4 +1,3 @@
-import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
 import { createColumnHelper, tableFeatures, useTable } from '@tanstack/react-table';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -7,6 +6,7 @@ import { FULFILMENT_STATUSES, listOrders, orderKeys, type FulfilmentStatus, type
 import { DataGrid, usePagedGrid } from '../../components/data-grid.js';
 import { ChoiceField, FilterBar, SearchField, useSearchText } from '../../components/filters.js';
 import { useFormat } from '../../components/format.js';
+import { usePagedList } from '../../components/paged-list.js';
 import { useUser } from '../../session/session.js';
 import { FulfilmentSetting } from './fulfilment-setting.js';
 import { StatusBadge } from './status-badge.js';
@@ -14,7 +14,6 @@ import { StatusBadge } from './status-badge.js';
 const features = tableFeatures({});
 const helper = createColumnHelper<typeof features, OrderSummary>();
 const ROW_HEIGHT = 48;
-const EMPTY: OrderSummary[] = [];
 
 /** The filters live in the address: a reload or a link shows the same list. */
 function useFilters(): [OrderFilters, (changes: Partial<OrderFilters>) => void] {
@@ -43,16 +42,14 @@ export function OrdersScreen() {
   const [filters, setFilters] = useFilters();
   const [search, setSearch] = useSearchText(filters.q, (q) => setFilters({ q }));
 
-  const list = useInfiniteQuery({
+  const { list, rows } = usePagedList({
     queryKey: orderKeys.list(user.tenantId, filters),
-    queryFn: ({ pageParam, signal }) => listOrders(user.tenantId, filters, pageParam, signal),
-    initialPageParam: null as string | null,
-    getNextPageParam: (last) => last.nextCursor,
-    placeholderData: keepPreviousData,
+    fetchPage: (cursor: string | null, signal) => listOrders(user.tenantId, filters, cursor, signal),
+    next: (page) => page.nextCursor,
+    rowsOf: (page) => page.orders,
     // New orders arrive while the screen is open: the list refreshes itself.
     refetchInterval: 30_000,
   });
-  const rows = useMemo(() => list.data?.pages.flatMap((page) => page.orders) ?? EMPTY, [list.data]);
 
   const columns = useMemo(
     () =>
@@ -99,15 +96,11 @@ export function OrdersScreen() {
         />
       </FilterBar>
 
-      {list.error && (
-        <p className="error" role="alert" data-testid="orders-error">
-          {list.error.message}
-        </p>
-      )}
-
       <DataGrid
         table={table}
         grid={grid}
+        error={list.error}
+        errorTestId="orders-error"
         label={t('ui.orders.title')}
         testId="orders-table"
         scrollerTestId="orders-scroller"

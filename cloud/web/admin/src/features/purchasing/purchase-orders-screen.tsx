@@ -1,4 +1,4 @@
-import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { createColumnHelper, tableFeatures, useTable } from '@tanstack/react-table';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -8,12 +8,12 @@ import { listOrders, listSuppliers, ORDER_STATUSES, purchasingKeys, type OrderSt
 import { DataGrid, usePagedGrid } from '../../components/data-grid.js';
 import { ChoiceField, FilterBar, ListTotal, namedChoices } from '../../components/filters.js';
 import { useFormat } from '../../components/format.js';
+import { usePagedList } from '../../components/paged-list.js';
 import { useUser } from '../../session/session.js';
 
 const features = tableFeatures({});
 const helper = createColumnHelper<typeof features, OrderSummary>();
 const ROW_HEIGHT = 44;
-const EMPTY: OrderSummary[] = [];
 
 /** The badge class of each status: what still waits stands out, what is over fades. */
 export const STATUS_BADGE: Record<OrderStatus, string> = {
@@ -49,14 +49,12 @@ export function PurchaseOrdersScreen() {
     staleTime: 60_000,
   });
 
-  const list = useInfiniteQuery({
+  const { list, rows } = usePagedList({
     queryKey: purchasingKeys.orderList(user.tenantId, status, supplierId),
-    queryFn: ({ pageParam, signal }) => listOrders(user.tenantId, { status, supplierId }, pageParam, signal),
-    initialPageParam: null as number | null,
-    getNextPageParam: (last) => last.nextBefore,
-    placeholderData: keepPreviousData,
+    fetchPage: (cursor: number | null, signal) => listOrders(user.tenantId, { status, supplierId }, cursor, signal),
+    next: (page) => page.nextBefore,
+    rowsOf: (page) => page.orders,
   });
-  const rows = useMemo(() => list.data?.pages.flatMap((page) => page.orders) ?? EMPTY, [list.data]);
   const total = list.data?.pages[0]?.total ?? 0;
 
   const columns = useMemo(
@@ -99,14 +97,11 @@ export function PurchaseOrdersScreen() {
         />
         <ChoiceField id="orders-supplier" label={t('ui.purchaseOrders.supplier')} value={supplierId} all={t('ui.purchaseOrders.allSuppliers')} choices={namedChoices(suppliers.data?.suppliers)} wide onChange={(value) => setFilters({ supplierId: value })} />
       </FilterBar>
-      {list.error && (
-        <p className="error" role="alert" data-testid="purchase-orders-error">
-          {list.error.message}
-        </p>
-      )}
       <DataGrid
         table={table}
         grid={grid}
+        error={list.error}
+        errorTestId="purchase-orders-error"
         label={t('ui.purchaseOrders.title')}
         testId="purchase-orders-table"
         total={total}

@@ -1,4 +1,3 @@
-import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
 import { createColumnHelper, tableFeatures, useTable } from '@tanstack/react-table';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -6,6 +5,7 @@ import { Link, useLocation, useNavigate, useSearchParams } from 'react-router';
 import { can } from '../../../../../../shared/rbac.js';
 import { listSuppliers, purchasingKeys, type Supplier, type SupplierStatus } from '../../api/purchasing.js';
 import { DataGrid, usePagedGrid } from '../../components/data-grid.js';
+import { usePagedList } from '../../components/paged-list.js';
 import { ChoiceField, FilterBar, ListTotal, SearchField, useSearchText } from '../../components/filters.js';
 import { useUser } from '../../session/session.js';
 
@@ -13,7 +13,6 @@ const features = tableFeatures({});
 const helper = createColumnHelper<typeof features, Supplier>();
 const ROW_HEIGHT = 44;
 const STATUSES: readonly SupplierStatus[] = ['active', 'archived', 'all'];
-const EMPTY: Supplier[] = [];
 
 /** /fournisseurs: the company's suppliers by name, searched as one types, by pages. */
 export function SuppliersScreen() {
@@ -37,14 +36,12 @@ export function SuppliersScreen() {
 
   const [search, setSearch] = useSearchText(q, (text) => setFilters({ q: text }));
 
-  const list = useInfiniteQuery({
+  const { list, rows } = usePagedList({
     queryKey: purchasingKeys.supplierList(user.tenantId, q, status),
-    queryFn: ({ pageParam, signal }) => listSuppliers(user.tenantId, { q, status }, pageParam, signal),
-    initialPageParam: null as string | null,
-    getNextPageParam: (last) => last.nextCursor,
-    placeholderData: keepPreviousData,
+    fetchPage: (cursor: string | null, signal) => listSuppliers(user.tenantId, { q, status }, cursor, signal),
+    next: (page) => page.nextCursor,
+    rowsOf: (page) => page.suppliers,
   });
-  const rows = useMemo(() => list.data?.pages.flatMap((page) => page.suppliers) ?? EMPTY, [list.data]);
   const total = list.data?.pages[0]?.total ?? 0;
 
   const columns = useMemo(
@@ -96,14 +93,11 @@ export function SuppliersScreen() {
           onChange={(value) => setFilters({ status: value as SupplierStatus })}
         />
       </FilterBar>
-      {list.error && (
-        <p className="error" role="alert" data-testid="suppliers-error">
-          {list.error.message}
-        </p>
-      )}
       <DataGrid
         table={table}
         grid={grid}
+        error={list.error}
+        errorTestId="suppliers-error"
         label={t('ui.suppliers.title')}
         testId="suppliers-table"
         total={total}

@@ -1,4 +1,4 @@
-import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useRef, useState, type ChangeEvent, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
@@ -18,12 +18,12 @@ import {
 } from '../../api/stock.js';
 import { GridFrame, usePagedGrid } from '../../components/data-grid.js';
 import { useFormat } from '../../components/format.js';
+import { usePagedList } from '../../components/paged-list.js';
 import { useUser } from '../../session/session.js';
 import { formatQuantity, parseQuantity, quantityInputText } from '../../../../../../shared/quantity.js';
 
 const ROW_HEIGHT = 48;
 const STATES: readonly LineState[] = ['all', 'uncounted', 'counted', 'variance'];
-const EMPTY: CountLine[] = [];
 
 /**
  * /stock/inventaires/:countId: the count sheet (counted quantities typed line by line, Enter goes
@@ -51,14 +51,12 @@ export function CountScreen() {
 
   const detail = useQuery({ queryKey: stockKeys.count(user.tenantId, countId), queryFn: ({ signal }) => getCount(user.tenantId, countId, signal) });
   const boutiques = useQuery({ queryKey: [...stockKeys.all(user.tenantId), 'boutiques'], queryFn: ({ signal }) => listStockBoutiques(user.tenantId, signal), staleTime: 60_000 });
-  const lines = useInfiniteQuery({
+  const { list: lines, rows } = usePagedList({
     queryKey: stockKeys.lines(user.tenantId, countId, q, state),
-    queryFn: ({ pageParam, signal }) => listCountLines(user.tenantId, countId, q, state, pageParam, signal),
-    initialPageParam: null as string | null,
-    getNextPageParam: (last) => last.nextCursor,
-    placeholderData: keepPreviousData,
+    fetchPage: (cursor: string | null, signal) => listCountLines(user.tenantId, countId, q, state, cursor, signal),
+    next: (page) => page.nextCursor,
+    rowsOf: (page) => page.lines,
   });
-  const rows = useMemo(() => lines.data?.pages.flatMap((page) => page.lines) ?? EMPTY, [lines.data]);
   const count = detail.data?.count;
   const totals = detail.data?.totals;
   const draft = count?.status === 'draft';

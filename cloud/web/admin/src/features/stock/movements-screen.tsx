@@ -1,4 +1,3 @@
-import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
 import { createColumnHelper, tableFeatures, useTable } from '@tanstack/react-table';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -8,6 +7,7 @@ import { productHistory, stockKeys, type Movement } from '../../api/stock.js';
 import { DataGrid, usePagedGrid } from '../../components/data-grid.js';
 import { ChoiceField, FilterBar, namedChoices } from '../../components/filters.js';
 import { useFormat } from '../../components/format.js';
+import { usePagedList } from '../../components/paged-list.js';
 import { useUser } from '../../session/session.js';
 import { AdjustDialog } from './adjust-dialog.js';
 import { formatQuantity } from '../../../../../../shared/quantity.js';
@@ -15,7 +15,6 @@ import { formatQuantity } from '../../../../../../shared/quantity.js';
 const features = tableFeatures({});
 const helper = createColumnHelper<typeof features, Movement>();
 const ROW_HEIGHT = 44;
-const EMPTY: Movement[] = [];
 
 /** /stock/produits/:productId: every movement of a product in the boutiques the user sees, newest first. */
 export function MovementsScreen() {
@@ -28,17 +27,15 @@ export function MovementsScreen() {
   const [adjusting, setAdjusting] = useState(false);
   const [flash, setFlash] = useState<string | null>(null);
 
-  const list = useInfiniteQuery({
+  const { list, rows } = usePagedList({
     queryKey: stockKeys.history(user.tenantId, productId, boutiqueId),
-    queryFn: ({ pageParam, signal }) => productHistory(user.tenantId, productId, boutiqueId, pageParam, signal),
-    initialPageParam: null as string | null,
-    getNextPageParam: (last) => last.nextCursor,
-    placeholderData: keepPreviousData,
+    fetchPage: (cursor: string | null, signal) => productHistory(user.tenantId, productId, boutiqueId, cursor, signal),
+    next: (page) => page.nextCursor,
+    rowsOf: (page) => page.movements,
   });
   const first = list.data?.pages[0];
   const unit = first?.product.unit ?? 'piece';
   const boutiqueNames = useMemo(() => new Map((first?.boutiques ?? []).map((b) => [b.id, b.name])), [first]);
-  const rows = useMemo(() => list.data?.pages.flatMap((page) => page.movements) ?? EMPTY, [list.data]);
 
   const columns = useMemo(
     () =>
@@ -105,14 +102,11 @@ export function MovementsScreen() {
           onChange={(value) => setParams(value ? { boutique: value } : {}, { replace: true })}
         />
       </FilterBar>
-      {list.error && (
-        <p className="error" role="alert" data-testid="history-error">
-          {list.error.message}
-        </p>
-      )}
       <DataGrid
         table={table}
         grid={grid}
+        error={list.error}
+        errorTestId="history-error"
         label={t('ui.stock.history.title')}
         testId="history-table"
         columnClass={(id) => `col-m-${id}`}

@@ -1,4 +1,4 @@
-import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { createColumnHelper, tableFeatures, useTable } from '@tanstack/react-table';
 import { useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -9,6 +9,7 @@ import { listLevels, listStockBoutiques, stockKeys, type LevelFilters, type Leve
 import { DataGrid, usePagedGrid } from '../../components/data-grid.js';
 import { ChoiceField, FilterBar, ListTotal, SearchField, namedChoices, useSearchText } from '../../components/filters.js';
 import { useFormat } from '../../components/format.js';
+import { usePagedList } from '../../components/paged-list.js';
 import { useUser } from '../../session/session.js';
 import { AdjustDialog } from './adjust-dialog.js';
 import { formatQuantity } from '../../../../../../shared/quantity.js';
@@ -16,7 +17,6 @@ import { formatQuantity } from '../../../../../../shared/quantity.js';
 const features = tableFeatures({});
 const helper = createColumnHelper<typeof features, LevelRow>();
 const ROW_HEIGHT = 48;
-const EMPTY: LevelRow[] = [];
 const NO_BOUTIQUES: StockBoutique[] = [];
 
 /** The matrix's filters live in the address: a reload or a link shows the same view. */
@@ -50,14 +50,12 @@ export function StockScreen() {
   const writable = can(user.role, 'stock', 'write');
 
   const categories = useQuery({ queryKey: catalogKeys.categories(user.tenantId), queryFn: ({ signal }) => listCategories(user.tenantId, signal), staleTime: 60_000 });
-  const list = useInfiniteQuery({
+  const { list, rows } = usePagedList({
     queryKey: stockKeys.levels(user.tenantId, filters),
-    queryFn: ({ pageParam, signal }) => listLevels(user.tenantId, filters, pageParam, signal),
-    initialPageParam: null as string | null,
-    getNextPageParam: (last) => last.nextCursor,
-    placeholderData: keepPreviousData,
+    fetchPage: (cursor: string | null, signal) => listLevels(user.tenantId, filters, cursor, signal),
+    next: (page) => page.nextCursor,
+    rowsOf: (page) => page.products,
   });
-  const rows = useMemo(() => list.data?.pages.flatMap((page) => page.products) ?? EMPTY, [list.data]);
   const boutiques = list.data?.pages[0]?.boutiques ?? NO_BOUTIQUES;
   const total = list.data?.pages[0]?.total ?? 0;
   // The boutiques of the filter list: every one the user may see, whichever is shown now.
@@ -141,14 +139,11 @@ export function StockScreen() {
           </label>
         </div>
       </FilterBar>
-      {list.error && (
-        <p className="error" role="alert" data-testid="stock-error">
-          {list.error.message}
-        </p>
-      )}
       <DataGrid
         table={table}
         grid={grid}
+        error={list.error}
+        errorTestId="stock-error"
         label={t('ui.stock.title')}
         testId="stock-table"
         scrollerTestId="stock-scroller"

@@ -1,4 +1,4 @@
-import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { createColumnHelper, tableFeatures, useTable } from '@tanstack/react-table';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -9,12 +9,12 @@ import { listBoutiques, listTransfers, transferKeys, type Transfer, type Transfe
 import { DataGrid, usePagedGrid } from '../../components/data-grid.js';
 import { ChoiceField, FilterBar, ListTotal, namedChoices } from '../../components/filters.js';
 import { useFormat } from '../../components/format.js';
+import { usePagedList } from '../../components/paged-list.js';
 import { useUser } from '../../session/session.js';
 
 const features = tableFeatures({});
 const helper = createColumnHelper<typeof features, Transfer>();
 const ROW_HEIGHT = 44;
-const EMPTY: Transfer[] = [];
 
 /** A transfer with received quantities that differ from those sent. */
 export function hasDifferences(transfer: Transfer): boolean {
@@ -51,14 +51,12 @@ export function TransfersScreen() {
   const boutiques = useQuery({ queryKey: transferKeys.boutiques(user.tenantId), queryFn: ({ signal }) => listBoutiques(user.tenantId, signal), staleTime: 60_000 });
   const boutiqueNames = useMemo(() => new Map((boutiques.data ?? []).map((b) => [b.id, b.name])), [boutiques.data]);
 
-  const list = useInfiniteQuery({
+  const { list, rows } = usePagedList({
     queryKey: transferKeys.list(user.tenantId, filters),
-    queryFn: ({ pageParam, signal }) => listTransfers(user.tenantId, filters, pageParam, signal),
-    initialPageParam: null as string | null,
-    getNextPageParam: (last) => last.nextCursor,
-    placeholderData: keepPreviousData,
+    fetchPage: (cursor: string | null, signal) => listTransfers(user.tenantId, filters, cursor, signal),
+    next: (page) => page.nextCursor,
+    rowsOf: (page) => page.transfers,
   });
-  const rows = useMemo(() => list.data?.pages.flatMap((page) => page.transfers) ?? EMPTY, [list.data]);
   const total = list.data?.pages[0]?.total ?? 0;
 
   const columns = useMemo(
@@ -121,15 +119,11 @@ export function TransfersScreen() {
         <ChoiceField id="transfers-boutique" label={t('ui.transfers.boutiqueFilter')} value={filters.boutiqueId} all={t('ui.transfers.allBoutiques')} choices={namedChoices(boutiques.data)} onChange={(boutiqueId) => setFilters({ boutiqueId })} />
       </FilterBar>
 
-      {list.error && (
-        <p className="error" role="alert" data-testid="transfers-error">
-          {list.error.message}
-        </p>
-      )}
-
       <DataGrid
         table={table}
         grid={grid}
+        error={list.error}
+        errorTestId="transfers-error"
         label={t('ui.transfers.title')}
         testId="transfers-table"
         total={total}
