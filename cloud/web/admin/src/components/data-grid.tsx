@@ -140,6 +140,7 @@ export interface DataGridProps<TFeatures extends TableFeatures, TData extends Ro
 /** A TanStack Table shown in the GridFrame: the header from the header groups, one cell per column. */
 export function DataGrid<TFeatures extends TableFeatures, TData extends RowData>({ table, columnClass, renderHeader, rowTestId, rowData, rowClass, onRowClick, ...frame }: DataGridProps<TFeatures, TData>) {
   const rows = table.getRowModel().rows;
+  // One header row: the lists here have no grouped columns.
   const headers = table.getHeaderGroups().flatMap((group) => group.headers);
   return (
     <GridFrame

@@ -1,8 +1,9 @@
 import { createColumnHelper, tableFeatures, useTable } from '@tanstack/react-table';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useNavigate, useSearchParams } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import { FULFILMENT_STATUSES, listOrders, orderKeys, type FulfilmentStatus, type OrderFilters, type OrderSummary } from '../../api/orders.js';
+import { choiceField, textField, useAddressFilters } from '../../components/address-filters.js';
 import { DataGrid, usePagedGrid } from '../../components/data-grid.js';
 import { ChoiceField, FilterBar, SearchField, useSearchText } from '../../components/filters.js';
 import { useFormat } from '../../components/format.js';
@@ -16,22 +17,7 @@ const helper = createColumnHelper<typeof features, OrderSummary>();
 const ROW_HEIGHT = 48;
 
 /** The filters live in the address: a reload or a link shows the same list. */
-function useFilters(): [OrderFilters, (changes: Partial<OrderFilters>) => void] {
-  const [params, setParams] = useSearchParams();
-  const status = params.get('statut') ?? '';
-  const filters: OrderFilters = {
-    q: params.get('q') ?? '',
-    status: (FULFILMENT_STATUSES as readonly string[]).includes(status) ? (status as FulfilmentStatus) : '',
-  };
-  const update = (changes: Partial<OrderFilters>) => {
-    const next = { ...filters, ...changes };
-    const search = new URLSearchParams();
-    if (next.q) search.set('q', next.q);
-    if (next.status) search.set('statut', next.status);
-    setParams(search, { replace: true });
-  };
-  return [filters, update];
-}
+const FILTERS = { q: textField('q'), status: choiceField('statut', FULFILMENT_STATUSES, '') };
 
 /** /commandes: the online orders, newest first, by pages as the list scrolls. */
 export function OrdersScreen() {
@@ -39,7 +25,7 @@ export function OrdersScreen() {
   const format = useFormat();
   const user = useUser();
   const navigate = useNavigate();
-  const [filters, setFilters] = useFilters();
+  const [filters, setFilters] = useAddressFilters<OrderFilters>(FILTERS);
   const [search, setSearch] = useSearchText(filters.q, (q) => setFilters({ q }));
 
   const { list, rows } = usePagedList({

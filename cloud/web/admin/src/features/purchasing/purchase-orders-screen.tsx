@@ -2,9 +2,10 @@ import { useQuery } from '@tanstack/react-query';
 import { createColumnHelper, tableFeatures, useTable } from '@tanstack/react-table';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useNavigate, useSearchParams } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import { can } from '../../../../../../shared/rbac.js';
 import { listOrders, listSuppliers, ORDER_STATUSES, purchasingKeys, type OrderStatus, type OrderSummary } from '../../api/purchasing.js';
+import { choiceField, textField, useAddressFilters } from '../../components/address-filters.js';
 import { DataGrid, usePagedGrid } from '../../components/data-grid.js';
 import { ChoiceField, FilterBar, ListTotal, namedChoices } from '../../components/filters.js';
 import { useFormat } from '../../components/format.js';
@@ -24,23 +25,16 @@ export const STATUS_BADGE: Record<OrderStatus, string> = {
   cancelled: 'badge muted',
 };
 
+/** The filters live in the address: a reload or a link shows the same list. */
+const FILTERS = { status: choiceField('statut', ORDER_STATUSES, ''), supplierId: textField('fournisseur') };
+
 /** /commandes-achat: newest first, filtered by status and supplier (in the address); a dg sees their boutiques'. */
 export function PurchaseOrdersScreen() {
   const { t } = useTranslation();
   const format = useFormat();
   const user = useUser();
   const navigate = useNavigate();
-  const [params, setParams] = useSearchParams();
-  const status = (ORDER_STATUSES as readonly string[]).includes(params.get('statut') ?? '') ? (params.get('statut') as OrderStatus) : '';
-  const supplierId = params.get('fournisseur') ?? '';
-  const setFilters = (next: { status?: string; supplierId?: string }) => {
-    const out = new URLSearchParams();
-    const ns = next.status ?? status;
-    const nf = next.supplierId ?? supplierId;
-    if (ns) out.set('statut', ns);
-    if (nf) out.set('fournisseur', nf);
-    setParams(out, { replace: true });
-  };
+  const [{ status, supplierId }, setFilters] = useAddressFilters(FILTERS);
 
   // The filter offers the active suppliers (the first 200 by name); an archived one chosen by a link still filters.
   const suppliers = useQuery({
@@ -93,7 +87,7 @@ export function PurchaseOrdersScreen() {
           value={status}
           all={t('ui.purchaseOrders.allStatuses')}
           choices={ORDER_STATUSES.map((s) => ({ value: s, label: t(`ui.purchaseOrders.statuses.${s}`) }))}
-          onChange={(value) => setFilters({ status: value })}
+          onChange={(value) => setFilters({ status: value as OrderStatus | '' })}
         />
         <ChoiceField id="orders-supplier" label={t('ui.purchaseOrders.supplier')} value={supplierId} all={t('ui.purchaseOrders.allSuppliers')} choices={namedChoices(suppliers.data?.suppliers)} wide onChange={(value) => setFilters({ supplierId: value })} />
       </FilterBar>

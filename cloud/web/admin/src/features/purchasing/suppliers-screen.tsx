@@ -1,9 +1,10 @@
 import { createColumnHelper, tableFeatures, useTable } from '@tanstack/react-table';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useLocation, useNavigate, useSearchParams } from 'react-router';
+import { Link, useLocation, useNavigate } from 'react-router';
 import { can } from '../../../../../../shared/rbac.js';
 import { listSuppliers, purchasingKeys, type Supplier, type SupplierStatus } from '../../api/purchasing.js';
+import { choiceField, textField, useAddressFilters } from '../../components/address-filters.js';
 import { DataGrid, usePagedGrid } from '../../components/data-grid.js';
 import { usePagedList } from '../../components/paged-list.js';
 import { ChoiceField, FilterBar, ListTotal, SearchField, useSearchText } from '../../components/filters.js';
@@ -13,6 +14,8 @@ const features = tableFeatures({});
 const helper = createColumnHelper<typeof features, Supplier>();
 const ROW_HEIGHT = 44;
 const STATUSES: readonly SupplierStatus[] = ['active', 'archived', 'all'];
+/** The filters live in the address: a reload or a link shows the same list. */
+const FILTERS = { q: textField('q'), status: choiceField('statut', STATUSES, 'active') };
 
 /** /fournisseurs: the company's suppliers by name, searched as one types, by pages. */
 export function SuppliersScreen() {
@@ -20,19 +23,8 @@ export function SuppliersScreen() {
   const user = useUser();
   const navigate = useNavigate();
   const location = useLocation();
-  const [params, setParams] = useSearchParams();
-  const q = params.get('q') ?? '';
-  const status = (STATUSES as readonly string[]).includes(params.get('statut') ?? '') ? (params.get('statut') as SupplierStatus) : 'active';
+  const [{ q, status }, setFilters] = useAddressFilters(FILTERS);
   const flash = (location.state as { saved?: string } | null)?.saved;
-
-  const setFilters = (next: { q?: string; status?: SupplierStatus }) => {
-    const out = new URLSearchParams();
-    const nq = next.q ?? q;
-    const ns = next.status ?? status;
-    if (nq) out.set('q', nq);
-    if (ns !== 'active') out.set('statut', ns);
-    setParams(out, { replace: true });
-  };
 
   const [search, setSearch] = useSearchText(q, (text) => setFilters({ q: text }));
 

@@ -1,11 +1,12 @@
 import { useQuery } from '@tanstack/react-query';
 import { createColumnHelper, tableFeatures, useTable } from '@tanstack/react-table';
-import { useMemo, useRef, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useSearchParams } from 'react-router';
+import { Link } from 'react-router';
 import { can } from '../../../../../../shared/rbac.js';
 import { catalogKeys, listCategories } from '../../api/catalog.js';
 import { listLevels, listStockBoutiques, stockKeys, type LevelFilters, type LevelRow, type StockBoutique } from '../../api/stock.js';
+import { flagField, textField, useAddressFilters } from '../../components/address-filters.js';
 import { DataGrid, usePagedGrid } from '../../components/data-grid.js';
 import { ChoiceField, FilterBar, ListTotal, SearchField, namedChoices, useSearchText } from '../../components/filters.js';
 import { useFormat } from '../../components/format.js';
@@ -20,30 +21,14 @@ const ROW_HEIGHT = 48;
 const NO_BOUTIQUES: StockBoutique[] = [];
 
 /** The matrix's filters live in the address: a reload or a link shows the same view. */
-function useFilters(): [LevelFilters, (changes: Partial<LevelFilters>) => void] {
-  const [params, setParams] = useSearchParams();
-  const filters: LevelFilters = { q: params.get('q') ?? '', categoryId: params.get('categorie') ?? '', boutiqueId: params.get('boutique') ?? '', low: params.get('bas') === '1' };
-  const latest = useRef(filters);
-  latest.current = filters;
-  const update = (changes: Partial<LevelFilters>) => {
-    const next = { ...latest.current, ...changes };
-    latest.current = next;
-    const search = new URLSearchParams();
-    if (next.q) search.set('q', next.q);
-    if (next.categoryId) search.set('categorie', next.categoryId);
-    if (next.boutiqueId) search.set('boutique', next.boutiqueId);
-    if (next.low) search.set('bas', '1');
-    setParams(search, { replace: true });
-  };
-  return [filters, update];
-}
+const FILTERS = { q: textField('q'), categoryId: textField('categorie'), boutiqueId: textField('boutique'), low: flagField('bas') };
 
 /** /stock: products × boutiques, filtered, with the low-stock view; adjust and history from each row. */
 export function StockScreen() {
   const { t } = useTranslation();
   const format = useFormat();
   const user = useUser();
-  const [filters, setFilters] = useFilters();
+  const [filters, setFilters] = useAddressFilters<LevelFilters>(FILTERS);
   const [search, setSearch] = useSearchText(filters.q, (q) => setFilters({ q }));
   const [adjusting, setAdjusting] = useState<LevelRow | null>(null);
   const [flash, setFlash] = useState<string | null>(null);

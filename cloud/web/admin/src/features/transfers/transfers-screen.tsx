@@ -2,10 +2,11 @@ import { useQuery } from '@tanstack/react-query';
 import { createColumnHelper, tableFeatures, useTable } from '@tanstack/react-table';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useLocation, useNavigate, useSearchParams } from 'react-router';
+import { Link, useLocation, useNavigate } from 'react-router';
 import { can } from '../../../../../../shared/rbac.js';
 import { TRANSFER_STATUSES } from '../../../../../../shared/schema/transfers.js';
 import { listBoutiques, listTransfers, transferKeys, type Transfer, type TransferFilters, type TransferStatus } from '../../api/transfers.js';
+import { choiceField, textField, useAddressFilters } from '../../components/address-filters.js';
 import { DataGrid, usePagedGrid } from '../../components/data-grid.js';
 import { ChoiceField, FilterBar, ListTotal, namedChoices } from '../../components/filters.js';
 import { useFormat } from '../../components/format.js';
@@ -22,22 +23,7 @@ export function hasDifferences(transfer: Transfer): boolean {
 }
 
 /** The list's filters live in the address: a reload or a link shows the same list. */
-function useFilters(): [TransferFilters, (changes: Partial<TransferFilters>) => void] {
-  const [params, setParams] = useSearchParams();
-  const status = params.get('statut') ?? '';
-  const filters: TransferFilters = {
-    status: (TRANSFER_STATUSES as readonly string[]).includes(status) ? (status as TransferStatus) : '',
-    boutiqueId: params.get('boutique') ?? '',
-  };
-  const update = (changes: Partial<TransferFilters>) => {
-    const next = { ...filters, ...changes };
-    const search = new URLSearchParams();
-    if (next.status) search.set('statut', next.status);
-    if (next.boutiqueId) search.set('boutique', next.boutiqueId);
-    setParams(search, { replace: true });
-  };
-  return [filters, update];
-}
+const FILTERS = { status: choiceField('statut', TRANSFER_STATUSES, ''), boutiqueId: textField('boutique') };
 
 export function TransfersScreen() {
   const { t } = useTranslation();
@@ -45,7 +31,7 @@ export function TransfersScreen() {
   const user = useUser();
   const navigate = useNavigate();
   const location = useLocation();
-  const [filters, setFilters] = useFilters();
+  const [filters, setFilters] = useAddressFilters<TransferFilters>(FILTERS);
   const flash = (location.state as { saved?: string } | null)?.saved;
 
   const boutiques = useQuery({ queryKey: transferKeys.boutiques(user.tenantId), queryFn: ({ signal }) => listBoutiques(user.tenantId, signal), staleTime: 60_000 });
