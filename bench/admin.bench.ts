@@ -8,7 +8,7 @@
  * (goal: at most 2x).
  *
  * Then the catalogue import: 100,000 lines of CSV sent to the API (read, every line checked,
- * matched by barcode, written through the sync store in the tenant's transaction) against a raw
+ * matched by SKU, written through the sync store in the tenant's transaction) against a raw
  * `COPY` of the same 100,000 products, as finished documents, into the products table by psql, in
  * the same run, alternating. The ratio is COPY's time over the API's (goal: at least 0.25).
  * Needs PostgreSQL (BENCH_DATABASE_URL, default the local server): the
@@ -64,9 +64,9 @@ try {
       const i = start + k;
       const name = `${words[i % words.length]} ${['Belle Rose', 'Dinor', 'Nido', 'Coyah', 'Lipton'][i % 5]} n° ${i}`;
       return {
-        id: `bench-p-${String(i).padStart(6, '0')}`, tenantId, barcode: String(2_900_000_000_000 + i), name, searchName: searchForm(name),
-        categoryId: categoryIds[i % CATEGORIES]!, priceMinor: 500 * (1 + ((i * 7919) % 400)), vatRateBp: 1800, unit: 'piece', active: i % 20 !== 0,
-        updatedAt: new Date(now - i * 1000).toISOString(),
+        id: `bench-p-${String(i).padStart(6, '0')}`, tenantId, sku: `BENCH-${i}`, barcode: String(2_900_000_000_000 + i), barcodes: [String(2_900_000_000_000 + i)],
+        name, searchName: searchForm(name), categoryId: categoryIds[i % CATEGORIES]!, priceMinor: 500 * (1 + ((i * 7919) % 400)), vatRateBp: 1800, unit: 'piece',
+        lowStockMilli: 0, boutiquePrices: [], active: i % 20 !== 0, updatedAt: new Date(now - i * 1000).toISOString(),
       };
     });
     await writeDocuments(tx, tenantId, 'products', batch);
@@ -92,11 +92,13 @@ try {
       label: 'search "riz", by name',
       path: `/api/tenants/${tenantId}/products?q=riz&sort=name&limit=50`,
       page: `SELECT p.doc FROM (
-               SELECT id, search_name FROM products WHERE tenant_id = $1 AND NOT deleted AND active AND (barcode = $2 OR strpos(search_name, $2) > 0)
+               SELECT id, search_name FROM products WHERE tenant_id = $1 AND NOT deleted AND active AND (id IN (SELECT product_id FROM product_barcodes WHERE tenant_id = $1 AND barcode = $2
+                 UNION ALL SELECT id FROM products WHERE tenant_id = $1 AND sku = $2 AND NOT deleted) OR strpos(search_name, $2) > 0)
                ORDER BY search_name, id COLLATE "C" LIMIT 51
              ) AS page JOIN products p ON p.tenant_id = $1 AND p.id = page.id
              ORDER BY page.search_name, page.id COLLATE "C"`,
-      count: `SELECT count(*)::int AS total FROM products WHERE tenant_id = $1 AND NOT deleted AND active AND (barcode = $2 OR strpos(search_name, $2) > 0)`,
+      count: `SELECT count(*)::int AS total FROM products WHERE tenant_id = $1 AND NOT deleted AND active AND (id IN (SELECT product_id FROM product_barcodes WHERE tenant_id = $1 AND barcode = $2
+                 UNION ALL SELECT id FROM products WHERE tenant_id = $1 AND sku = $2 AND NOT deleted) OR strpos(search_name, $2) > 0)`,
       params: [tenantId, 'riz'],
     },
   ];
@@ -152,8 +154,8 @@ try {
     barcode: String(3_100_000_000_000 + i), name: `${words[i % words.length]} import n° ${i}`, category: i % CATEGORIES,
     unit: i % 7 === 0 ? 'kg' : 'piece', priceMinor: 500 + (i % 1000) * 25, vatRateBp: i % 3 === 0 ? 1000 : 1800, active: i % 50 !== 0,
   }));
-  const csv = `\uFEFFcode_barres;nom;categorie;unite;prix_vente;tva;actif\r\n${lines
-    .map((l) => `${l.barcode};${l.name};Rayon ${l.category};${l.unit};${l.priceMinor};${String(l.vatRateBp / 100)};${l.active ? 'oui' : 'non'}\r\n`)
+  const csv = `\uFEFFsku;code_barres;nom;categorie;unite;prix_vente;prix_achat;tva;seuil_stock;actif\r\n${lines
+    .map((l) => `IMP-${l.barcode};${l.barcode};${l.name};Rayon ${l.category};${l.unit};${l.priceMinor};;${String(l.vatRateBp / 100)};;${l.active ? 'oui' : 'non'}\r\n`)
     .join('')}`;
   // What COPY loads: the documents the import makes, finished, in COPY's text format.
   const copyRows = () => {
@@ -161,8 +163,9 @@ try {
     return lines
       .map((l, i) => {
         const doc = {
-          id: uuidv7(), tenantId, barcode: l.barcode, name: l.name, searchName: searchForm(l.name), categoryId: categoryIds[l.category],
-          unit: l.unit, priceMinor: l.priceMinor, vatRateBp: l.vatRateBp, active: l.active, updatedAt: stamp,
+          id: uuidv7(), tenantId, sku: `IMP-${l.barcode}`, barcode: l.barcode, barcodes: [l.barcode], name: l.name, searchName: searchForm(l.name),
+          categoryId: categoryIds[l.category], unit: l.unit, priceMinor: l.priceMinor, vatRateBp: l.vatRateBp, lowStockMilli: 0, boutiquePrices: [],
+          active: l.active, updatedAt: stamp,
         };
         return `${tenantId}\t${doc.id}\t${10_000_000 + i}\tf\t${JSON.stringify(doc).replaceAll('\\', '\\\\')}\n`;
       })

@@ -32,7 +32,11 @@ try {
     await db.collections.products!.bulkInsert(Array.from({ length: Math.min(10_000, PRODUCTS - i) }, (_, k) => {
       const n = i + k;
       const name = `${words[n % words.length]} marque ${n % 97} format ${n}`;
-      return { id: `p${n}`, tenantId: 't', barcode: String(2_000_000_000_000 + n), name, searchName: searchForm(name), categoryId: 'c', priceMinor: 500 * (1 + (n % 200)), vatRateBp: 1800, unit: 'piece', active: true, updatedAt: '2026-11-25T00:00:00Z' };
+      const barcode = String(2_000_000_000_000 + n);
+      return {
+        id: `p${n}`, tenantId: 't', sku: `P${n}`, barcode, barcodes: [barcode], name, searchName: searchForm(name), categoryId: 'c', priceMinor: 500 * (1 + (n % 200)),
+        vatRateBp: 1800, unit: 'piece', lowStockMilli: 0, boutiquePrices: [], active: true, updatedAt: '2026-11-25T00:00:00Z',
+      };
     }));
   }
   const till = { tenantId: 't', boutiqueId: 'b', boutiqueCode: 'KAL', deviceId: 'd', deviceCode: 'C01', currency: 'GNF' as const };
@@ -64,7 +68,7 @@ try {
     })(),
   );
 
-  const catalog = createCatalog(db);
+  const catalog = createCatalog(db, 'b');
   const typed = Array.from({ length: 1_000 }, (_, i) => searchForm(`${words[i % words.length]} marque ${i % 97} format ${i * 13}`).slice(0, 3 + (i % 12)));
   const search = await timeEach(typed, (text) => catalog.search(text));
 

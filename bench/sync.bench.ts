@@ -74,7 +74,11 @@ try {
   const seed = async () => {
     const products = Array.from({ length: PRODUCTS }, (_, i) => {
       const productName = `Produit ${i} ${['riz', 'huile', 'savon', 'lait', 'eau'][i % 5]}`;
-      return { id: `bench-p-${i}`, tenantId, barcode: String(3_000_000_000_000 + i), name: productName, searchName: searchForm(productName), categoryId: 'c', priceMinor: 500 * (1 + (i % 300)), vatRateBp: 1800, unit: 'piece', active: true, updatedAt: now };
+      const barcode = String(3_000_000_000_000 + i);
+      return {
+        id: `bench-p-${i}`, tenantId, sku: `B${i}`, barcode, barcodes: [barcode], name: productName, searchName: searchForm(productName), categoryId: 'c',
+        priceMinor: 500 * (1 + (i % 300)), vatRateBp: 1800, unit: 'piece', lowStockMilli: 0, boutiquePrices: [], active: true, updatedAt: now,
+      };
     });
     const history = Array.from({ length: HISTORY }, (_, i) => sale(`bench-h-${i}`, 'old-till', i));
     await db.query(`BEGIN; ${asApp}`);

@@ -242,7 +242,7 @@ describe('core: bridge calls', () => {
     await core.close();
     const reopened = await openTillDatabase(tillDirectory(directory, 'dev-1'));
     // As kept before the sale and never cleared.
-    await createOpenCart(reopened, () => new Date(Date.now() - 60_000)).save({ lines: [{ productId: 'eau', quantityMilli: 1000 }] });
+    await createOpenCart(reopened, 'b1', () => new Date(Date.now() - 60_000)).save({ lines: [{ productId: 'eau', quantityMilli: 1000 }] });
     await reopened.close();
     core = await start(cloud.url);
     await core.call('auth.signIn', { email: 'employe@demo.local', password: 'Demo123!' });

@@ -115,7 +115,7 @@ export async function startCore(options: StartCoreOptions): Promise<Core> {
     });
     const runtime: TillRuntime = {
       enrolment, db, identity, sync, firstSyncDone: false,
-      catalog: createCatalog(db),
+      catalog: createCatalog(db, identity.boutiqueId),
       checkout: createCheckout(db, identity, clock),
       auth: createLocalAuth(db, () => clock().getTime()),
       mobileMoney: createMobileMoney({

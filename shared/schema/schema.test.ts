@@ -1,8 +1,11 @@
-import { createRxDatabase } from 'rxdb';
+import { addRxPlugin, createRxDatabase } from 'rxdb';
+import { RxDBMigrationSchemaPlugin } from 'rxdb/plugins/migration-schema';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 import { wrappedValidateAjvStorage } from 'rxdb/plugins/validate-ajv';
 import { describe, expect, it } from 'vitest';
 import { TILL_COLLECTIONS } from './index.js';
+
+addRxPlugin(RxDBMigrationSchemaPlugin);
 
 describe('till collection schemas', () => {
   it('compile in RxDB, accept a valid document and refuse an invalid one', async () => {

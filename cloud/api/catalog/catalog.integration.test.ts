@@ -1,4 +1,5 @@
-import { createRxDatabase, type RxDatabase } from 'rxdb';
+import { addRxPlugin, createRxDatabase, type RxDatabase } from 'rxdb';
+import { RxDBMigrationSchemaPlugin } from 'rxdb/plugins/migration-schema';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 import { v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +12,9 @@ import { writeDocuments } from '../../../sync/server/store.js';
 import { waitFor } from '../../../test/support/wait-for.js';
 import { DEMO_USERS, startTestApi, type TestApi } from '../test-support.js';
 
+// Products are at schema version 1: RxDB migrates (or would) the tills' stored copies.
+addRxPlugin(RxDBMigrationSchemaPlugin);
+
 const TILL = ['products', 'categories', 'settings', 'users', 'boutiques'];
 
 describe('the catalogue API of the back office', () => {
@@ -21,6 +25,7 @@ describe('the catalogue API of the back office', () => {
   let employee: string;
   let otherPdg: string;
   let categoryId: string;
+  let boutiqueIds: string[];
   let till: RxDatabase;
   let sync: SyncHandle;
   const products = () => `/api/tenants/${tenant}/products`;
@@ -43,7 +48,8 @@ describe('the catalogue API of the back office', () => {
 
     // A till of the demo company, enrolled and live: the safety-net poll is a minute, so only the
     // change stream can bring a write within a second.
-    const boutiqueId = (await api.call('get', `/api/tenants/${tenant}/boutiques`, { token: pdg })).body.boutiques[0].id;
+    boutiqueIds = (await api.call('get', `/api/tenants/${tenant}/boutiques`, { token: pdg })).body.boutiques.map((b: { id: string }) => b.id);
+    const boutiqueId = boutiqueIds[0]!;
     const code = await api.call('post', `/api/tenants/${tenant}/devices/enrolment-codes`, { token: pdg, body: { boutiqueId, deviceName: 'Caisse catalogue' } });
     const enrolled = await api.call('post', '/api/devices/enrol', { body: { tenant: 'demo', code: code.body.code } });
     // The till's replication as it runs at the counter, over RxDB's memory storage: cloud/ does not
@@ -124,8 +130,9 @@ describe('the catalogue API of the back office', () => {
     const generated: Product[] = Array.from({ length: 3_000 }, (_, i) => {
       const name = `Article ${['Zèbre', 'alpha', 'Béta', 'gamma'][i % 4]} ${i % 50}`;
       return {
-        id: uuidv7(), tenantId: tenant, barcode: `298${String(i).padStart(10, '0')}`, name, searchName: searchForm(name), categoryId: category,
-        priceMinor: 500 * (i % 7), vatRateBp: 1800, unit: 'piece', active: i % 10 !== 0, updatedAt: stamps[i % 3]!,
+        id: uuidv7(), tenantId: tenant, sku: `GEN-${i}`, barcode: `298${String(i).padStart(10, '0')}`, barcodes: [`298${String(i).padStart(10, '0')}`], name,
+        searchName: searchForm(name), categoryId: category, priceMinor: 500 * (i % 7), vatRateBp: 1800, unit: 'piece', lowStockMilli: 0, boutiquePrices: [],
+        active: i % 10 !== 0, updatedAt: stamps[i % 3]!,
       };
     });
     await api.services.databases.withTenant(tenant, (tx) => writeDocuments(tx, tenant, 'products', generated));
@@ -274,5 +281,95 @@ describe('the catalogue API of the back office', () => {
       expect(res.status, query).toBe(400);
       expect(res.body.error.code).toBe('VALIDATION_FAILED');
     }
+  });
+  it('keeps an SKU, several barcodes, a threshold and boutique prices in the synced product, and its cost in the cloud only', async () => {
+    const [kaloum, ratoma] = boutiqueIds as [string, string];
+    const created = await api.call('post', products(), {
+      token: pdg,
+      body: {
+        sku: 'MIEL-KIN-500', barcodes: ['2990000000103', '2990000000110'], name: 'Miel de Kindia 500 g', categoryId, unit: 'piece', priceMinor: 40_000,
+        costMinor: 28_000, lowStockMilli: 6_000, boutiquePrices: [{ boutiqueId: ratoma, priceMinor: 42_000 }],
+      },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const product = created.body.product as Product & { costMinor: number };
+    expect(product).toMatchObject({
+      sku: 'MIEL-KIN-500', barcode: '2990000000103', barcodes: ['2990000000103', '2990000000110'], costMinor: 28_000, lowStockMilli: 6_000,
+      boutiquePrices: [{ boutiqueId: ratoma, priceMinor: 42_000 }],
+    });
+    // The till has the document within a second, without what the company pays.
+    expect(await waitFor(async () => (await tillProduct(product.id))?.sku === 'MIEL-KIN-500', 5_000)).toBeLessThan(1_000);
+    const onTill = (await tillProduct(product.id))!;
+    expect(onTill).toMatchObject({ barcodes: ['2990000000103', '2990000000110'], lowStockMilli: 6_000, boutiquePrices: [{ boutiqueId: ratoma, priceMinor: 42_000 }] });
+    expect(JSON.stringify(onTill)).not.toContain('28000');
+    expect(Object.keys(onTill)).not.toContain('costMinor');
+    // Nor does the stored document, which every pull sends as it is.
+    const stored = await api.services.databases.withTenant(tenant, async (tx) =>
+      (await tx.query<{ doc: Record<string, unknown>; cost_minor: string }>(`SELECT doc, cost_minor FROM products WHERE tenant_id = $1 AND id = $2`, [tenant, product.id])).rows[0]!,
+    );
+    expect(Object.keys(stored.doc)).not.toContain('costMinor');
+    expect(Number(stored.cost_minor)).toBe(28_000);
+    // Managers see the cost; an employee reads the product without it.
+    expect((await api.call('get', `${products()}/${product.id}`, { token: dg })).body.product.costMinor).toBe(28_000);
+    const forEmployee = (await api.call('get', `${products()}/${product.id}`, { token: employee })).body.product;
+    expect(forEmployee.sku).toBe('MIEL-KIN-500');
+    expect(Object.keys(forEmployee)).not.toContain('costMinor');
+    expect((await api.call('get', `${products()}?q=2990000000110`, { token: employee })).body.products[0]).not.toHaveProperty('costMinor');
+    // The list finds it by its second barcode and by its SKU.
+    for (const q of ['2990000000110', 'MIEL-KIN-500']) {
+      const found = await api.call('get', `${products()}?q=${q}`, { token: pdg });
+      expect(found.body, q).toMatchObject({ total: 1, products: [{ id: product.id, costMinor: 28_000 }] });
+    }
+
+    // A cost change alone does not touch the synced document (no till pulls it again).
+    const seqBefore = await api.services.databases.withTenant(tenant, async (tx) => (await tx.query<{ seq: string }>(`SELECT seq FROM products WHERE tenant_id = $1 AND id = $2`, [tenant, product.id])).rows[0]!.seq);
+    const costed = await api.call('patch', `${products()}/${product.id}`, { token: pdg, body: { costMinor: 29_500 } });
+    expect(costed.body.product.costMinor).toBe(29_500);
+    // The main barcode alone: the others stay, the new one first.
+    const recoded = await api.call('patch', `${products()}/${product.id}`, { token: pdg, body: { barcode: '2990000000127' } });
+    expect(recoded.body.product).toMatchObject({ barcode: '2990000000127', barcodes: ['2990000000127', '2990000000110'], costMinor: 29_500 });
+    const seqAfter = await api.services.databases.withTenant(tenant, async (tx) => (await tx.query<{ seq: string }>(`SELECT seq FROM products WHERE tenant_id = $1 AND id = $2`, [tenant, product.id])).rows[0]!.seq);
+    expect(BigInt(seqAfter)).toBeGreaterThan(BigInt(seqBefore));
+    // Its old main code is free again.
+    expect((await api.call('get', `${products()}?q=2990000000103`, { token: pdg })).body.total).toBe(0);
+
+    // Every code and the SKU are the product's alone: French 409s, and 422 for a boutique of no one.
+    const good = { sku: 'MIEL-KIN-1KG', barcodes: ['2990000000134'], name: 'Miel de Kindia 1 kg', categoryId, unit: 'piece', priceMinor: 75_000 };
+    const cases: Array<[string, unknown, number, string, string]> = [
+      ['SKU pris', { ...good, sku: 'MIEL-KIN-500' }, 409, 'PRODUCT_SKU_TAKEN', 'Cette référence (SKU) est déjà celle d’un autre produit.'],
+      ['second code pris', { ...good, barcodes: ['2990000000134', '2990000000110'] }, 409, 'PRODUCT_BARCODE_TAKEN', 'Ce code-barres est déjà celui d’un autre produit.'],
+      ['code en double', { ...good, barcodes: ['2990000000134', '2990000000134'] }, 400, 'VALIDATION_FAILED', 'Données invalides : vérifiez les champs signalés.'],
+      ['aucun code', { ...good, barcodes: [] }, 400, 'VALIDATION_FAILED', 'Données invalides : vérifiez les champs signalés.'],
+      ['boutique inconnue', { ...good, boutiquePrices: [{ boutiqueId: uuidv7(), priceMinor: 1 }] }, 422, 'PRODUCT_BOUTIQUE_UNKNOWN', 'Prix par boutique : boutique inconnue dans votre entreprise.'],
+      ['boutique deux fois', { ...good, boutiquePrices: [{ boutiqueId: kaloum, priceMinor: 1 }, { boutiqueId: kaloum, priceMinor: 2 }] }, 400, 'VALIDATION_FAILED', 'Données invalides : vérifiez les champs signalés.'],
+      ['seuil décimal', { ...good, lowStockMilli: 0.5 }, 400, 'VALIDATION_FAILED', 'Données invalides : vérifiez les champs signalés.'],
+      ['coût négatif', { ...good, costMinor: -1 }, 400, 'VALIDATION_FAILED', 'Données invalides : vérifiez les champs signalés.'],
+    ];
+    for (const [label, body, status, code, message] of cases) {
+      const res = await api.call('post', products(), { token: pdg, body });
+      expect(res.status, label).toBe(status);
+      expect(res.body.error, label).toMatchObject({ code, message });
+    }
+    const other = await api.call('post', products(), { token: pdg, body: good });
+    expect(other.status).toBe(201);
+    const taken = await api.call('patch', `${products()}/${other.body.product.id}`, { token: pdg, body: { barcodes: ['2990000000134', '2990000000127'] } });
+    expect(taken.status).toBe(409);
+    expect(taken.body.error.details).toMatchObject({ barcode: '2990000000127', productId: product.id });
+    expect((await api.call('patch', `${products()}/${other.body.product.id}`, { token: pdg, body: { sku: 'MIEL-KIN-500' } })).status).toBe(409);
+
+    // The database stands behind the checks: a second live holder of a code cannot be written.
+    const copy: Product = { ...(onTill as Product), id: uuidv7(), sku: 'COPIE', barcode: '2990000000141', barcodes: ['2990000000141', '2990000000110'] };
+    await expect(api.services.databases.withTenant(tenant, (tx) => writeDocuments(tx, tenant, 'products', [copy]))).rejects.toMatchObject({ code: '23505' });
+
+    // A dg sets the prices of their own boutique only; the others' come back as they were.
+    const mine = await api.call('patch', `${products()}/${product.id}`, {
+      token: dg, body: { boutiquePrices: [{ boutiqueId: ratoma, priceMinor: 42_000 }, { boutiqueId: kaloum, priceMinor: 39_000 }] },
+    });
+    expect(mine.status, JSON.stringify(mine.body)).toBe(200);
+    expect(mine.body.product.boutiquePrices).toHaveLength(2);
+    const notMine = await api.call('patch', `${products()}/${product.id}`, { token: dg, body: { boutiquePrices: [{ boutiqueId: kaloum, priceMinor: 39_000 }] } });
+    expect(notMine.status).toBe(403);
+    expect(notMine.body.error).toMatchObject({ code: 'PRODUCT_BOUTIQUE_PRICE_FORBIDDEN', message: 'Vous ne pouvez fixer le prix que des boutiques dont vous avez la charge.' });
+    expect(await waitFor(async () => (await tillProduct(product.id))?.boutiquePrices.length === 2, 5_000)).toBeLessThan(1_000);
   });
 });

@@ -3,8 +3,48 @@ import { Readable } from 'node:stream';
 import { CsvError, parse } from 'csv-parse';
 import { AppError } from '../http/errors.js';
 
-/** The columns of the catalogue file, in French as the managers read them in Excel. */
-export const CSV_COLUMNS = ['code_barres', 'nom', 'categorie', 'unite', 'prix_vente', 'tva', 'actif'] as const;
+/**
+ * The columns of the catalogue file, in French as the managers read them in Excel. The SKU comes
+ * first: it is the key an import matches products on. After them, one `prix_<CODE>` column per
+ * boutique that may sell at its own price (BOUTIQUE_PRICE_PREFIX).
+ */
+export const CSV_COLUMNS = ['sku', 'code_barres', 'nom', 'categorie', 'unite', 'prix_vente', 'prix_achat', 'tva', 'seuil_stock', 'actif'] as const;
+
+export const BOUTIQUE_PRICE_PREFIX = 'prix_';
+
+/** Several barcodes of one product in one cell, the main one first: `6111…|2900…`. */
+export const BARCODE_SEPARATOR = '|';
+
+/**
+ * The boutique codes of a header's price columns, in their order, or a 400 naming what was
+ * expected: our columns first, then `prix_<CODE>` columns of known boutiques, each once.
+ */
+export function boutiqueColumnsOf(names: string[], boutiqueCodes: readonly string[]): string[] {
+  const known = new Set(boutiqueCodes.map((code) => code.toUpperCase()));
+  const extra = names.slice(CSV_COLUMNS.length).map((name) => (name.startsWith(BOUTIQUE_PRICE_PREFIX) ? name.slice(BOUTIQUE_PRICE_PREFIX.length).toUpperCase() : ''));
+  const fits =
+    names.length >= CSV_COLUMNS.length &&
+    CSV_COLUMNS.every((name, i) => names[i] === name) &&
+    extra.every((code) => known.has(code)) &&
+    new Set(extra).size === extra.length;
+  if (!fits) {
+    const expected = [...CSV_COLUMNS, ...boutiqueCodes.map((code) => `${BOUTIQUE_PRICE_PREFIX}${code}`)];
+    throw new AppError(400, 'CSV_HEADER_INVALID', { expected, found: names.slice(0, 20).map((name) => name.slice(0, 100)) }, { expected: expected.join(';') });
+  }
+  return extra;
+}
+
+/** A quantity in milli-units as a French sheet writes it: 5000 → "5", 2500 → "2,5". */
+export function formatQuantity(milli: number): string {
+  return String(milli / 1000).replace('.', ',');
+}
+
+/** A quantity written by hand or by Excel ("5", "2,5", "1 000", "0.250") in milli-units, or null. */
+export function parseQuantity(value: string): number | null {
+  const match = /^(\d{1,12})(?:[.,](\d{1,3}))?$/.exec(value.trim().replace(/[\s\u00a0\u202f]/g, ''));
+  if (!match) return null;
+  return Number(match[1]) * 1000 + Number((match[2] ?? '').padEnd(3, '0'));
+}
 
 /** A file a manager sends: bounded so one upload cannot hold a process's memory or a transaction for minutes. */
 export const CSV_LIMITS = { bytes: 20 * 1024 * 1024, rows: 200_000, recordChars: 16 * 1024 } as const;
@@ -112,12 +152,12 @@ function separatorOf(headerLine: string): ';' | ',' {
 
 /**
  * Reads a catalogue file as it arrives, one record at a time, through csv-parse (RFC 4180:
- * quoted fields, doubled quotes, line breaks inside quotes). The header must name our columns;
+ * quoted fields, doubled quotes, line breaks inside quotes). `checkHeader` judges the header;
  * what makes the whole file unreadable (not text, no header, a broken quote, a record past the
  * size limit, too many lines) is thrown as a 4xx. A line with the wrong number of fields is
  * handed on: it is that line's error, not the file's.
  */
-export async function* readCatalogueCsv(body: AsyncIterable<Buffer | string>): AsyncGenerator<CsvRecord> {
+export async function* readCatalogueCsv(body: AsyncIterable<Buffer | string>, checkHeader: (names: string[]) => void): AsyncGenerator<CsvRecord> {
   const text = utf8Text(body);
   // The text up to the end of the header line decides the separator; what was read is replayed.
   let head = '';
@@ -155,10 +195,7 @@ export async function* readCatalogueCsv(body: AsyncIterable<Buffer | string>): A
     for await (const item of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
       if (header) {
         header = false;
-        const names = item.record.map((name) => name.trim().toLowerCase());
-        if (names.length !== CSV_COLUMNS.length || names.some((name, i) => name !== CSV_COLUMNS[i])) {
-          throw new AppError(400, 'CSV_HEADER_INVALID', { expected: CSV_COLUMNS, found: item.record.slice(0, 20).map((name) => name.slice(0, 100)) }, { expected: CSV_COLUMNS.join(';') });
-        }
+        checkHeader(item.record.map((name) => name.trim().toLowerCase()));
         continue;
       }
       if (++rows > CSV_LIMITS.rows) throw new AppError(413, 'CSV_TOO_MANY_ROWS', undefined, { max: CSV_LIMITS.rows });

@@ -3,7 +3,10 @@ import { errorMessage, pickLocale } from '../../../shared/i18n/index.js';
 import { text } from '../../../shared/validation.js';
 import { AppError } from '../http/errors.js';
 import { defineRoute, idParam, tenantIdParam, type RouteDef } from '../http/route.js';
-import { productCreate, productFields } from './product-fields.js';
+import { can } from '../../../shared/rbac.js';
+import type { Principal } from '../http/principal.js';
+import { listBoutiques } from '../boutiques/service.js';
+import { productChange, productCreate } from './product-fields.js';
 import { CSV_LIMITS } from './catalogue-csv.js';
 import * as catalog from './service.js';
 
@@ -11,23 +14,24 @@ const tenantParams = z.object({ tenantId: tenantIdParam });
 const productParams = z.object({ tenantId: tenantIdParam, productId: idParam });
 const categoryParams = z.object({ tenantId: tenantIdParam, categoryId: idParam });
 
-const productChange = productFields
-  .partial()
-  .strict()
-  .refine((changes) => Object.keys(changes).length > 0, { message: 'au moins un champ à modifier' });
-
 const product = z.object({
   id: z.string(),
   tenantId: z.string(),
+  sku: z.string(),
   barcode: z.string(),
+  barcodes: z.array(z.string()),
   name: z.string(),
   searchName: z.string(),
   categoryId: z.string(),
   unit: z.enum(['piece', 'kg', 'l']),
   priceMinor: z.number().int(),
   vatRateBp: z.number().int(),
+  lowStockMilli: z.number().int(),
+  boutiquePrices: z.array(z.object({ boutiqueId: z.string(), priceMinor: z.number().int() })),
   active: z.boolean(),
   updatedAt: z.string(),
+  /** What the company pays, to managers only (never in the tills' document). */
+  costMinor: z.number().int().nullable().optional(),
 });
 const category = z.object({ id: z.string(), tenantId: z.string(), code: z.string(), name: z.string(), updatedAt: z.string() });
 const categoryBody = z.object({ name: text({ min: 1, max: 120 }) }).strict();
@@ -45,6 +49,16 @@ const productList = z.object({
 const readProducts = { kind: 'permission', module: 'products', action: 'read' } as const;
 const writeProducts = { kind: 'permission', module: 'products', action: 'write' } as const;
 
+/** What a product costs is for those who manage the catalogue; an employee reads the rest. */
+function seesCost(principal: Principal | null): boolean {
+  return principal?.kind === 'user' && can(principal.role, 'products', 'write');
+}
+
+/** Whose boutique prices the author may set: a dg their own boutiques', anyone else all of them. */
+function boutiqueScope(principal: Principal | null): catalog.BoutiqueScope {
+  return principal?.kind === 'user' && principal.role === 'dg' ? principal.boutiqueIds : null;
+}
+
 const importQuery = z.object({ mode: z.enum(['all-or-nothing', 'valid-only']).default('all-or-nothing') });
 
 /** A CSV body as spreadsheets and browsers label it; anything else is not a catalogue file. */
@@ -52,7 +66,7 @@ const CSV_MEDIA_TYPES = new Set(['text/csv', 'application/csv', 'text/plain', 'a
 
 /** Progress lines of an import: one every write batch, a few thousand lines each. */
 type ImportLine =
-  | { type: 'progress'; processed: number }
+  | { type: 'progress'; processed: number; total: number }
   | { type: 'result'; mode: string; created: number; updated: number; unchanged: number; errorCount: number; errors: catalog.ImportLineError[] }
   | { type: 'error'; error: { code: string; message: string } };
 
@@ -60,17 +74,18 @@ export const catalogRoutes: RouteDef[] = [
   defineRoute({
     method: 'get',
     path: '/api/tenants/:tenantId/products/export.csv',
-    summary: 'Exporter tout le catalogue en CSV (UTF-8 avec BOM, séparateur « ; », colonnes code_barres;nom;categorie;unite;prix_vente;tva;actif)',
+    summary:
+      'Exporter tout le catalogue en CSV (UTF-8 avec BOM, séparateur « ; », colonnes sku;code_barres;nom;categorie;unite;prix_vente;prix_achat;tva;seuil_stock;actif puis prix_<CODE> par boutique)',
     tags: ['products'],
     access: readProducts,
     params: tenantParams,
     content: { response: 'text/csv', description: 'Le catalogue, archivés compris, par ordre de code-barres' },
-    handler: async ({ params, tx, res }) => {
+    handler: async ({ params, tx, res, principal }) => {
       res.status(200);
       res.setHeader('Content-Type', 'text/csv; charset=utf-8');
       res.setHeader('Content-Disposition', 'attachment; filename="catalogue.csv"');
       // Written as it is read, at the pace the caller takes it: a slow download holds one page.
-      for await (const chunk of catalog.exportCatalogue(tx, params.tenantId)) {
+      for await (const chunk of catalog.exportCatalogue(tx, params.tenantId, boutiqueScope(principal), seesCost(principal))) {
         if (!res.write(chunk)) await new Promise((resolve) => res.once('drain', resolve));
       }
       res.end();
@@ -81,7 +96,7 @@ export const catalogRoutes: RouteDef[] = [
     method: 'post',
     path: '/api/tenants/:tenantId/products/import',
     summary:
-      'Importer un catalogue CSV (mêmes colonnes ; « ; » ou « , »), par code-barres : réponse NDJSON, des lignes {type:"progress"} puis {type:"result"}',
+      'Importer un catalogue CSV (mêmes colonnes ; « ; » ou « , »), par SKU : réponse NDJSON, des lignes {type:"progress"} puis {type:"result"}',
     tags: ['products'],
     action: 'products.import',
     access: writeProducts,
@@ -99,9 +114,17 @@ export const catalogRoutes: RouteDef[] = [
         if (!CSV_MEDIA_TYPES.has(mediaType)) throw new AppError(415, 'UNSUPPORTED_MEDIA_TYPE');
         const length = Number(req.headers['content-length'] ?? 0);
         if (length > CSV_LIMITS.bytes) throw new AppError(413, 'CSV_TOO_LARGE', undefined, { max: CSV_LIMITS.bytes / 1024 / 1024 });
-        const categories = await services.databases.withTenant(tenantId, (tx) => catalog.listCategories(tx, tenantId), { readOnly: true });
+        const scope = boutiqueScope(principal);
+        const { categories, boutiques } = await services.databases.withTenant(
+          tenantId,
+          async (tx) => ({
+            categories: await catalog.listCategories(tx, tenantId),
+            boutiques: (await listBoutiques(tx, tenantId)).filter((b) => scope === null || scope.includes(b.id)),
+          }),
+          { readOnly: true },
+        );
         // Not destroyed when reading stops early: the answer must still reach the caller.
-        file = await catalog.readImportFile(req.iterator({ destroyOnReturn: false }), categories);
+        file = await catalog.readImportFile(req.iterator({ destroyOnReturn: false }), categories, boutiques);
       } catch (error) {
         // The caller hung up mid-upload: theirs to retry, not a fault of ours to log as one.
         if ((error as { code?: string }).code === 'ECONNRESET') throw new AppError(400, 'MALFORMED_REQUEST');
@@ -115,21 +138,25 @@ export const catalogRoutes: RouteDef[] = [
       res.status(200);
       res.setHeader('Content-Type', 'application/x-ndjson; charset=utf-8');
       const send = (line: ImportLine) => void res.write(`${JSON.stringify(line)}\n`);
-      const report = (counts: catalog.ImportCounts) =>
-        send({ type: 'result', mode: query.mode, ...counts, errorCount: file.errorCount, errors: file.errors });
+      const report = (result: catalog.ImportResult) => send({ type: 'result', mode: query.mode, ...result });
       if (file.errorCount > 0 && query.mode === 'all-or-nothing') {
-        report({ created: 0, updated: 0, unchanged: 0 });
+        report({ created: 0, updated: 0, unchanged: 0, errorCount: file.errorCount, errors: file.errors });
       } else {
         try {
-          const counts = await services.databases.withTenant(tenantId, async (tx) => {
-            const written = await catalog.writeImport(tx, tenantId, file.rows, (done) => send({ type: 'progress', processed: file.errorCount + done }));
+          const result = await services.databases.withTenant(tenantId, async (tx) => {
+            const done = await catalog.importCatalogue(tx, tenantId, file, query.mode, async (progress) => {
+              send({ type: 'progress', ...progress });
+              // A turn of the event loop, so the line leaves now: on the embedded database the
+              // batches' queries never wait for I/O, and every line would otherwise go at the end.
+              await new Promise((resolve) => setImmediate(resolve));
+            });
             await services.audit.tenant(tx, {
               tenantId, principal, action: 'products.import', target: null, req,
-              details: { mode: query.mode, lines: file.lines, ...written, errorCount: file.errorCount },
+              details: { mode: query.mode, lines: file.lines, created: done.created, updated: done.updated, unchanged: done.unchanged, errorCount: done.errorCount },
             });
-            return written;
+            return done;
           });
-          report(counts);
+          report(result);
         } catch (error) {
           // The answer has begun: the failure is its last line, and the transaction wrote nothing.
           req.log?.error({ err: error }, 'catalogue import failed');
@@ -143,16 +170,19 @@ export const catalogRoutes: RouteDef[] = [
   defineRoute({
     method: 'get',
     path: '/api/tenants/:tenantId/products',
-    summary: 'Lister les produits par pages (recherche par nom ou code-barres, catégorie, statut, tri)',
+    summary: 'Lister les produits par pages (recherche par nom, par l’un des codes-barres ou par SKU, catégorie, statut, tri)',
     tags: ['products'],
     access: readProducts,
     params: tenantParams,
     query: productList,
     response: z.object({ products: z.array(product), nextCursor: z.string().nullable(), total: z.number().int() }),
-    handler: async ({ params, query, tx }) =>
-      catalog.listProducts(tx, params.tenantId, {
-        q: query.q, categoryId: query.categoryId ?? null, status: query.status, sort: query.sort, dir: query.dir, limit: query.limit, after: query.after ?? null,
-      }),
+    handler: async ({ params, query, tx, principal }) =>
+      catalog.listProducts(
+        tx,
+        params.tenantId,
+        { q: query.q, categoryId: query.categoryId ?? null, status: query.status, sort: query.sort, dir: query.dir, limit: query.limit, after: query.after ?? null },
+        seesCost(principal),
+      ),
   }),
   defineRoute({
     method: 'get',
@@ -162,7 +192,7 @@ export const catalogRoutes: RouteDef[] = [
     access: readProducts,
     params: productParams,
     response: z.object({ product }),
-    handler: async ({ params, tx }) => ({ product: await catalog.getProduct(tx, params.tenantId, params.productId) }),
+    handler: async ({ params, tx, principal }) => ({ product: await catalog.getProduct(tx, params.tenantId, params.productId, seesCost(principal)) }),
   }),
   defineRoute({
     method: 'post',
@@ -175,10 +205,10 @@ export const catalogRoutes: RouteDef[] = [
     body: productCreate,
     status: 201,
     response: z.object({ product }),
-    handler: async ({ params, body, tx, audit }) => {
-      const created = await catalog.createProduct(tx, params.tenantId, body);
+    handler: async ({ params, body, tx, audit, principal }) => {
+      const created = await catalog.createProduct(tx, params.tenantId, body, boutiqueScope(principal));
       audit.target = created.id;
-      audit.details = { barcode: created.barcode, name: created.name, priceMinor: created.priceMinor };
+      audit.details = { sku: created.sku, barcodes: created.barcodes, name: created.name, priceMinor: created.priceMinor, costMinor: created.costMinor };
       return { product: created };
     },
   }),
@@ -192,8 +222,8 @@ export const catalogRoutes: RouteDef[] = [
     params: productParams,
     body: productChange,
     response: z.object({ product }),
-    handler: async ({ params, body, tx, audit }) => {
-      const updated = await catalog.updateProduct(tx, params.tenantId, params.productId, body);
+    handler: async ({ params, body, tx, audit, principal }) => {
+      const updated = await catalog.updateProduct(tx, params.tenantId, params.productId, body, boutiqueScope(principal));
       audit.target = updated.id;
       audit.details = { changes: body };
       return { product: updated };

@@ -12,6 +12,20 @@ describe('demo catalogue', () => {
     for (const p of products) expect(isValidEan13(p.barcode), p.barcode).toBe(true);
   });
 
+  it('gives every product a distinct SKU, its main barcode first among distinct codes, a cost below its price', () => {
+    expect(new Set(products.map((p) => p.sku)).size).toBe(products.length);
+    const codes = products.flatMap((p) => p.barcodes);
+    expect(new Set(codes).size).toBe(codes.length);
+    expect(products.filter((p) => p.barcodes.length > 1).length).toBeGreaterThan(10);
+    for (const p of products) {
+      expect(p.barcodes[0]).toBe(p.barcode);
+      for (const code of p.barcodes) expect(isValidEan13(code), code).toBe(true);
+      expect(p.costMinor).toBeGreaterThan(0);
+      expect(p.costMinor).toBeLessThan(p.priceMinor);
+      expect(p.lowStockMilli).toBeGreaterThan(0);
+    }
+  });
+
   it('prices in whole GNF with 18 % VAT and positive opening stock', () => {
     for (const p of products) {
       expect(Number.isSafeInteger(p.priceMinor)).toBe(true);

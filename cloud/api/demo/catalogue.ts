@@ -5,13 +5,23 @@
 
 export type DemoCategory = { code: string; name: string };
 export type DemoProduct = {
+  /** The shop's own reference: category code and serial number. */
+  sku: string;
   barcode: string;
+  /** Every code on the packaging, the main one first (some items also carry a carton's code). */
+  barcodes: string[];
   name: string;
   categoryCode: string;
   priceMinor: number;
   vatRateBp: number;
   unit: 'piece' | 'kg' | 'l';
   openingStock: number;
+  /** What the shop pays (weighted average), in whole GNF: the cloud's only. */
+  costMinor: number;
+  /** Milli-units at or below which a boutique is running low. */
+  lowStockMilli: number;
+  /** Sold dearer in the company's second boutique (drinks and baby items there), as a fraction. */
+  secondBoutiqueMarkup: number | null;
 };
 
 export const DEMO_CATEGORIES: DemoCategory[] = [
@@ -110,14 +120,23 @@ export function demoCatalogue(): DemoProduct[] {
         // 611 is not assigned to Guinea by GS1; the demo uses an in-store prefix (200-299) instead.
         const first12 = `2${String(240_000_000_00 + serial * 7).padStart(11, '0')}`;
         const priceMinor = roundPrice(basePrice * (1 + ((b * 7 + serial) % 5) * 0.04));
+        const barcode = `${first12}${ean13CheckDigit(first12)}`;
+        // One item in seven also has a carton's code (in-store range 29…), scanned at the counter too.
+        const carton = `29${String(serial).padStart(10, '0')}`;
+        const barcodes = serial % 7 === 0 ? [barcode, `${carton}${ean13CheckDigit(carton)}`] : [barcode];
         products.push({
-          barcode: `${first12}${ean13CheckDigit(first12)}`,
+          sku: `${item.category}-${String(serial).padStart(4, '0')}`,
+          barcode,
+          barcodes,
           name: `${item.name} ${brand} ${format}`,
           categoryCode: item.category,
           priceMinor,
           vatRateBp: 1800,
           unit: item.unit ?? 'piece',
           openingStock: 5 + ((serial * 37) % 120),
+          costMinor: Math.round((priceMinor * (70 + (serial % 11))) / 100),
+          lowStockMilli: (item.unit ?? 'piece') === 'piece' ? 10_000 : 5_000,
+          secondBoutiqueMarkup: item.category === 'BOI' || item.category === 'BEB' ? 0.1 : null,
         });
       }
     });

@@ -2,8 +2,10 @@ import { v7 as uuidv7 } from 'uuid';
 import type { Databases } from '../../db/tenancy.js';
 import { hashPassword } from '../auth/passwords.js';
 import { provisionTenant } from '../admin/service.js';
-import { publishTillBoutiques } from '../boutiques/till-boutiques.js';
+import { publishTillBoutiques } from '../boutiques/service.js';
+import type { Product } from '../../../shared/schema/products.js';
 import { writeDocuments } from '../../../sync/server/store.js';
+import { saveProductCosts } from '../catalog/repository.js';
 import { searchForm } from '../../../shared/text.js';
 import { offlineVerifier, publishTillUser } from '../users/till-users.js';
 import { DEMO_CATEGORIES, demoCatalogue } from './catalogue.js';
@@ -70,10 +72,15 @@ async function seedCatalogue(databases: Databases, tenantId: string, boutiqueIds
       { id: `settings-${tenantId}`, tenantId, vatRateBp: 1800, currency: 'GNF', locale: 'fr', timeZone: 'Africa/Conakry', receiptFooter: 'Merci de votre visite !', updatedAt: now },
     ]);
     await writeDocuments(tx, tenantId, 'categories', DEMO_CATEGORIES.map((c) => ({ id: categoryIds.get(c.code)!, tenantId, code: c.code, name: c.name, updatedAt: now })));
-    await writeDocuments(tx, tenantId, 'products', products.map((p) => ({
-      id: p.id, tenantId, barcode: p.barcode, name: p.name, searchName: searchForm(p.name), categoryId: categoryIds.get(p.categoryCode)!,
-      priceMinor: p.priceMinor, vatRateBp: p.vatRateBp, unit: p.unit, active: true, updatedAt: now,
+    const second = boutiqueIds[1];
+    await writeDocuments(tx, tenantId, 'products', products.map((p): Product => ({
+      id: p.id, tenantId, sku: p.sku, barcode: p.barcode, barcodes: p.barcodes, name: p.name, searchName: searchForm(p.name),
+      categoryId: categoryIds.get(p.categoryCode)!, priceMinor: p.priceMinor, vatRateBp: p.vatRateBp, unit: p.unit,
+      lowStockMilli: p.lowStockMilli,
+      boutiquePrices: second && p.secondBoutiqueMarkup !== null ? [{ boutiqueId: second, priceMinor: Math.round((p.priceMinor * (1 + p.secondBoutiqueMarkup)) / 500) * 500 }] : [],
+      active: true, updatedAt: now,
     })));
+    await saveProductCosts(tx, tenantId, products.map((p) => ({ id: p.id, costMinor: p.costMinor })));
     for (const [b, boutiqueId] of boutiqueIds.entries()) {
       await writeDocuments(tx, tenantId, 'stock_movements', products.map((p) => ({
         id: uuidv7(), tenantId, boutiqueId, productId: p.id, quantityMilli: (p.openingStock + b * 3) * 1000,

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 import type { Queryable } from '../../db/database.js';
 import { credentialHash, sameHash } from '../auth/tokens.js';
-import { publishTillBoutiques } from '../boutiques/till-boutiques.js';
+import { publishTillBoutiques } from '../boutiques/service.js';
 import { AppError, unauthenticated } from '../http/errors.js';
 import type { DevicePrincipal } from '../http/principal.js';
 import type { Services } from '../services.js';

@@ -421,58 +421,141 @@ export const tenantMigrations: Migration[] = [
     },
   },
   {
-    // Transfers between boutiques: the replicated document (the destination's tills pull it) and
-    // the fields the back office filters and sorts on, generated from it as in 0009. The readable
-    // numbers (TR-000012) come from one counter per company, taken in the creating transaction.
-    name: '0014_transfers',
+    // Products get an SKU (the company's reference, the key of a CSV import), several barcodes,
+    // a low-stock threshold and per-boutique prices, in the synced document (schema version 1).
+    // Documents written before get the values a till's own migration gives them (shared/schema/
+    // products.ts productV0ToV1): the SKU is the barcode, which was already unique. They keep their
+    // change number: a till that migrates its copy holds what a pull would bring.
+    //
+    // Every barcode of a live product is unique in the company. An array's elements cannot carry a
+    // unique index, so `product_barcodes` holds one row per code, kept by statement triggers on
+    // products (any writer, the sync store included, keeps it right); its primary key is the
+    // guarantee behind the service's checks (two managers saving one code at once: one gets 409).
+    name: '0011_catalogue_fields',
     up: async (db) => {
-      await db.query(documentTable('transfers'));
       await db.query(`
-        ALTER TABLE transfers
-          ADD COLUMN status text GENERATED ALWAYS AS (doc->>'status') STORED,
-          ADD COLUMN from_boutique_id text GENERATED ALWAYS AS (doc->>'fromBoutiqueId') STORED,
-          ADD COLUMN to_boutique_id text GENERATED ALWAYS AS (doc->>'toBoutiqueId') STORED,
-          ADD COLUMN created_at text COLLATE "C" GENERATED ALWAYS AS (doc->>'createdAt') STORED;
-        CREATE INDEX transfers_by_date ON transfers (tenant_id, created_at DESC, (id COLLATE "C") DESC) INCLUDE (status, from_boutique_id, to_boutique_id);
-        CREATE TABLE transfer_numbers (
-          tenant_id text PRIMARY KEY,
-          last bigint NOT NULL DEFAULT 0
+        ALTER TABLE products NO FORCE ROW LEVEL SECURITY;
+        UPDATE products SET doc = doc
+          || jsonb_build_object('sku', coalesce(doc->'sku', doc->'barcode'))
+          || jsonb_build_object('barcodes', coalesce(doc->'barcodes', jsonb_build_array(doc->'barcode')))
+          || jsonb_build_object('lowStockMilli', coalesce(doc->'lowStockMilli', '0'::jsonb))
+          || jsonb_build_object('boutiquePrices', coalesce(doc->'boutiquePrices', '[]'::jsonb))
+        WHERE NOT (doc ? 'sku' AND doc ? 'barcodes' AND doc ? 'lowStockMilli' AND doc ? 'boutiquePrices');
+        ALTER TABLE products FORCE ROW LEVEL SECURITY;
+
+        ALTER TABLE products ADD COLUMN sku text COLLATE "C" GENERATED ALWAYS AS (doc->>'sku') STORED;
+        CREATE UNIQUE INDEX products_sku ON products (tenant_id, sku) WHERE NOT deleted;
+
+        CREATE TABLE product_barcodes (
+          tenant_id text NOT NULL,
+          barcode text COLLATE "C" NOT NULL,
+          product_id text NOT NULL,
+          PRIMARY KEY (tenant_id, barcode)
         );
+        CREATE INDEX product_barcodes_product ON product_barcodes (tenant_id, product_id);
+        ${tenantIsolation('product_barcodes')}
+        ALTER TABLE product_barcodes NO FORCE ROW LEVEL SECURITY;
+        INSERT INTO product_barcodes (tenant_id, barcode, product_id)
+          SELECT p.tenant_id, code, p.id FROM products p, jsonb_array_elements_text(p.doc->'barcodes') AS code WHERE NOT p.deleted;
+        ALTER TABLE product_barcodes FORCE ROW LEVEL SECURITY;
+
+        -- Statement triggers with transition tables: one import batch of 5,000 products is one
+        -- delete and one insert here, not 5,000 of each. On update, the codes of every product the
+        -- statement touched go first, then the new ones come, so codes may move between products
+        -- of one statement. They run as the caller: row-level security applies as to any write.
+        CREATE FUNCTION product_barcodes_after_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          INSERT INTO product_barcodes (tenant_id, barcode, product_id)
+            SELECT n.tenant_id, code, n.id FROM new_rows n, jsonb_array_elements_text(n.doc->'barcodes') AS code WHERE NOT n.deleted;
+          RETURN NULL;
+        END $$;
+        CREATE FUNCTION product_barcodes_after_update() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          -- No join of the old rows with the new: transition tables have no statistics, and a
+          -- nested loop over two batches of 5,000 would cost minutes. Each side goes by index.
+          DELETE FROM product_barcodes b USING old_rows o WHERE b.tenant_id = o.tenant_id AND b.product_id = o.id;
+          INSERT INTO product_barcodes (tenant_id, barcode, product_id)
+            SELECT n.tenant_id, code, n.id FROM new_rows n, jsonb_array_elements_text(n.doc->'barcodes') AS code WHERE NOT n.deleted;
+          RETURN NULL;
+        END $$;
+        CREATE FUNCTION product_barcodes_after_delete() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          DELETE FROM product_barcodes b USING old_rows o WHERE b.tenant_id = o.tenant_id AND b.product_id = o.id;
+          RETURN NULL;
+        END $$;
+        CREATE TRIGGER products_barcodes_insert AFTER INSERT ON products
+          REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION product_barcodes_after_insert();
+        CREATE TRIGGER products_barcodes_update AFTER UPDATE ON products
+          REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION product_barcodes_after_update();
+        CREATE TRIGGER products_barcodes_delete AFTER DELETE ON products
+          REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION product_barcodes_after_delete();
+        GRANT SELECT, INSERT, UPDATE, DELETE ON product_barcodes TO ${APP_ROLE};
       `);
-      for (const table of ['transfers', 'transfer_numbers']) await db.query(tenantIsolation(table));
-      await db.query(appRoleGrantsSql());
     },
   },
   {
-    // Online orders are prepared by one boutique, the company's choice (default: its first). An
-    // unpaid order holds its quantities there until `hold_until`, so two customers cannot buy the
-    // same last item; `stock_taken` says its sale movements were written (paid), `stock_returned`
-    // that a cancellation gave them back (both exactly once, with ids derived from the order).
-    name: '0015_online_orders',
+    // The back office's stock: who made each adjustment (the movement itself is a synced fact a
+    // till must accept, so its author is kept beside it, by the movement's id), and inventory
+    // counts with their lines (expected quantities frozen when the sheet is made). The history of
+    // a product is read newest first by its change number, on its own index.
+    name: '0012_stock_counts',
     up: async (db) => {
       await db.query(`
-        CREATE TABLE ecommerce_settings (
-          tenant_id text PRIMARY KEY,
-          fulfilment_boutique_id text NOT NULL,
-          hold_minutes integer NOT NULL DEFAULT 30 CHECK (hold_minutes BETWEEN 5 AND 1440),
-          updated_by text,
-          updated_at timestamptz NOT NULL DEFAULT now(),
-          FOREIGN KEY (tenant_id, fulfilment_boutique_id) REFERENCES boutiques (tenant_id, id)
+        CREATE TABLE stock_adjustments (
+          tenant_id text NOT NULL,
+          id text NOT NULL,
+          movement_id text NOT NULL,
+          boutique_id text NOT NULL,
+          product_id text NOT NULL,
+          quantity_milli bigint NOT NULL,
+          reason text NOT NULL,
+          count_id text,
+          author_id text NOT NULL,
+          author_role text NOT NULL,
+          created_at timestamptz NOT NULL DEFAULT now(),
+          PRIMARY KEY (tenant_id, id),
+          UNIQUE (tenant_id, movement_id)
         );
-        ALTER TABLE orders
-          ADD COLUMN fulfilment_status text NOT NULL DEFAULT 'new'
-            CHECK (fulfilment_status IN ('new', 'preparing', 'ready', 'picked_up', 'delivered', 'cancelled')),
-          ADD COLUMN fulfilment_updated_at timestamptz,
-          ADD COLUMN hold_until timestamptz,
-          ADD COLUMN stock_taken boolean NOT NULL DEFAULT false,
-          ADD COLUMN stock_returned boolean NOT NULL DEFAULT false;
-        CREATE INDEX orders_fulfilment ON orders (tenant_id, fulfilment_status, created_at DESC);
-        CREATE INDEX orders_recent ON orders (tenant_id, created_at DESC);
-        CREATE INDEX orders_holding ON orders (tenant_id, boutique_id, hold_until)
-          WHERE payment_status IN ('unpaid', 'pending') AND fulfilment_status <> 'cancelled';
+        CREATE TABLE stock_counts (
+          tenant_id text NOT NULL,
+          id text NOT NULL,
+          boutique_id text NOT NULL,
+          label text NOT NULL DEFAULT '',
+          filter jsonb NOT NULL DEFAULT '{}',
+          status text NOT NULL DEFAULT 'draft' CHECK (status IN ('draft', 'applied', 'cancelled')),
+          created_by text NOT NULL,
+          created_at timestamptz NOT NULL DEFAULT now(),
+          closed_by text,
+          closed_at timestamptz,
+          PRIMARY KEY (tenant_id, id),
+          FOREIGN KEY (tenant_id, boutique_id) REFERENCES boutiques (tenant_id, id)
+        );
+        CREATE INDEX stock_counts_by_boutique ON stock_counts (tenant_id, boutique_id, id);
+        CREATE TABLE stock_count_lines (
+          tenant_id text NOT NULL,
+          count_id text NOT NULL,
+          product_id text NOT NULL,
+          -- The product's name as sorted when the sheet was made: the sheet keeps its order.
+          search_name text COLLATE "C" NOT NULL,
+          expected_milli bigint NOT NULL,
+          counted_milli bigint,
+          counted_by text,
+          counted_at timestamptz,
+          -- Stock on hand when the count was applied: the adjustment was counted minus this.
+          on_hand_at_apply_milli bigint,
+          PRIMARY KEY (tenant_id, count_id, product_id),
+          FOREIGN KEY (tenant_id, count_id) REFERENCES stock_counts (tenant_id, id) ON DELETE CASCADE
+        );
+        CREATE INDEX stock_count_lines_sheet ON stock_count_lines (tenant_id, count_id, search_name, (product_id COLLATE "C"));
+        CREATE INDEX stock_movements_history ON stock_movements (tenant_id, (doc->>'productId'), seq);
+        -- The low-stock view starts from the few products that can be low: those with a threshold
+        -- (the catalogue's lowStockMilli, in the document) and those with a negative stock.
+        CREATE INDEX products_with_threshold ON products (tenant_id) INCLUDE (id)
+          WHERE NOT deleted AND coalesce((doc->>'lowStockMilli')::bigint, 0) > 0;
+        CREATE INDEX stock_levels_negative ON stock_levels (tenant_id, boutique_id) INCLUDE (product_id) WHERE quantity_milli < 0;
       `);
-      await db.query(tenantIsolation('ecommerce_settings'));
-      await db.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ecommerce_settings TO ${APP_ROLE};`);
+      for (const table of ['stock_adjustments', 'stock_counts', 'stock_count_lines']) await db.query(tenantIsolation(table));
+      await db.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON stock_adjustments, stock_counts, stock_count_lines TO ${APP_ROLE};`);
     },
   },
   {
@@ -571,68 +654,58 @@ export const tenantMigrations: Migration[] = [
     },
   },
   {
-    // The back office's stock: who made each adjustment (the movement itself is a synced fact a
-    // till must accept, so its author is kept beside it, by the movement's id), and inventory
-    // counts with their lines (expected quantities frozen when the sheet is made). The history of
-    // a product is read newest first by its change number, on its own index.
-    name: '0012_stock_counts',
+    // Transfers between boutiques: the replicated document (the destination's tills pull it) and
+    // the fields the back office filters and sorts on, generated from it as in 0009. The readable
+    // numbers (TR-000012) come from one counter per company, taken in the creating transaction.
+    name: '0014_transfers',
+    up: async (db) => {
+      await db.query(documentTable('transfers'));
+      await db.query(`
+        ALTER TABLE transfers
+          ADD COLUMN status text GENERATED ALWAYS AS (doc->>'status') STORED,
+          ADD COLUMN from_boutique_id text GENERATED ALWAYS AS (doc->>'fromBoutiqueId') STORED,
+          ADD COLUMN to_boutique_id text GENERATED ALWAYS AS (doc->>'toBoutiqueId') STORED,
+          ADD COLUMN created_at text COLLATE "C" GENERATED ALWAYS AS (doc->>'createdAt') STORED;
+        CREATE INDEX transfers_by_date ON transfers (tenant_id, created_at DESC, (id COLLATE "C") DESC) INCLUDE (status, from_boutique_id, to_boutique_id);
+        CREATE TABLE transfer_numbers (
+          tenant_id text PRIMARY KEY,
+          last bigint NOT NULL DEFAULT 0
+        );
+      `);
+      for (const table of ['transfers', 'transfer_numbers']) await db.query(tenantIsolation(table));
+      await db.query(appRoleGrantsSql());
+    },
+  },
+  {
+    // Online orders are prepared by one boutique, the company's choice (default: its first). An
+    // unpaid order holds its quantities there until `hold_until`, so two customers cannot buy the
+    // same last item; `stock_taken` says its sale movements were written (paid), `stock_returned`
+    // that a cancellation gave them back (both exactly once, with ids derived from the order).
+    name: '0015_online_orders',
     up: async (db) => {
       await db.query(`
-        CREATE TABLE stock_adjustments (
-          tenant_id text NOT NULL,
-          id text NOT NULL,
-          movement_id text NOT NULL,
-          boutique_id text NOT NULL,
-          product_id text NOT NULL,
-          quantity_milli bigint NOT NULL,
-          reason text NOT NULL,
-          count_id text,
-          author_id text NOT NULL,
-          author_role text NOT NULL,
-          created_at timestamptz NOT NULL DEFAULT now(),
-          PRIMARY KEY (tenant_id, id),
-          UNIQUE (tenant_id, movement_id)
+        CREATE TABLE ecommerce_settings (
+          tenant_id text PRIMARY KEY,
+          fulfilment_boutique_id text NOT NULL,
+          hold_minutes integer NOT NULL DEFAULT 30 CHECK (hold_minutes BETWEEN 5 AND 1440),
+          updated_by text,
+          updated_at timestamptz NOT NULL DEFAULT now(),
+          FOREIGN KEY (tenant_id, fulfilment_boutique_id) REFERENCES boutiques (tenant_id, id)
         );
-        CREATE TABLE stock_counts (
-          tenant_id text NOT NULL,
-          id text NOT NULL,
-          boutique_id text NOT NULL,
-          label text NOT NULL DEFAULT '',
-          filter jsonb NOT NULL DEFAULT '{}',
-          status text NOT NULL DEFAULT 'draft' CHECK (status IN ('draft', 'applied', 'cancelled')),
-          created_by text NOT NULL,
-          created_at timestamptz NOT NULL DEFAULT now(),
-          closed_by text,
-          closed_at timestamptz,
-          PRIMARY KEY (tenant_id, id),
-          FOREIGN KEY (tenant_id, boutique_id) REFERENCES boutiques (tenant_id, id)
-        );
-        CREATE INDEX stock_counts_by_boutique ON stock_counts (tenant_id, boutique_id, id);
-        CREATE TABLE stock_count_lines (
-          tenant_id text NOT NULL,
-          count_id text NOT NULL,
-          product_id text NOT NULL,
-          -- The product's name as sorted when the sheet was made: the sheet keeps its order.
-          search_name text COLLATE "C" NOT NULL,
-          expected_milli bigint NOT NULL,
-          counted_milli bigint,
-          counted_by text,
-          counted_at timestamptz,
-          -- Stock on hand when the count was applied: the adjustment was counted minus this.
-          on_hand_at_apply_milli bigint,
-          PRIMARY KEY (tenant_id, count_id, product_id),
-          FOREIGN KEY (tenant_id, count_id) REFERENCES stock_counts (tenant_id, id) ON DELETE CASCADE
-        );
-        CREATE INDEX stock_count_lines_sheet ON stock_count_lines (tenant_id, count_id, search_name, (product_id COLLATE "C"));
-        CREATE INDEX stock_movements_history ON stock_movements (tenant_id, (doc->>'productId'), seq);
-        -- The low-stock view starts from the few products that can be low: those with a threshold
-        -- (the catalogue's lowStockMilli, in the document) and those with a negative stock.
-        CREATE INDEX products_with_threshold ON products (tenant_id) INCLUDE (id)
-          WHERE NOT deleted AND coalesce((doc->>'lowStockMilli')::bigint, 0) > 0;
-        CREATE INDEX stock_levels_negative ON stock_levels (tenant_id, boutique_id) INCLUDE (product_id) WHERE quantity_milli < 0;
+        ALTER TABLE orders
+          ADD COLUMN fulfilment_status text NOT NULL DEFAULT 'new'
+            CHECK (fulfilment_status IN ('new', 'preparing', 'ready', 'picked_up', 'delivered', 'cancelled')),
+          ADD COLUMN fulfilment_updated_at timestamptz,
+          ADD COLUMN hold_until timestamptz,
+          ADD COLUMN stock_taken boolean NOT NULL DEFAULT false,
+          ADD COLUMN stock_returned boolean NOT NULL DEFAULT false;
+        CREATE INDEX orders_fulfilment ON orders (tenant_id, fulfilment_status, created_at DESC);
+        CREATE INDEX orders_recent ON orders (tenant_id, created_at DESC);
+        CREATE INDEX orders_holding ON orders (tenant_id, boutique_id, hold_until)
+          WHERE payment_status IN ('unpaid', 'pending') AND fulfilment_status <> 'cancelled';
       `);
-      for (const table of ['stock_adjustments', 'stock_counts', 'stock_count_lines']) await db.query(tenantIsolation(table));
-      await db.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON stock_adjustments, stock_counts, stock_count_lines TO ${APP_ROLE};`);
+      await db.query(tenantIsolation('ecommerce_settings'));
+      await db.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ecommerce_settings TO ${APP_ROLE};`);
     },
   },
 ];

@@ -104,7 +104,7 @@ const bridgeStockItem = (item: StockItem): BridgeOutput<'stock.adjust'> => ({
 // queue one after another there, so two cannot both take the last unit.
 const saleServices = new WeakMap<TillRuntime, ReturnType<typeof makeSaleServices>>();
 function makeSaleServices(till: TillRuntime, clock: () => Date) {
-  return { history: createSalesHistory(till.db, till.identity), returns: createReturns(till.db, till.identity, clock), openCart: createOpenCart(till.db, clock) };
+  return { history: createSalesHistory(till.db, till.identity), returns: createReturns(till.db, till.identity, clock), openCart: createOpenCart(till.db, till.identity.boutiqueId, clock) };
 }
 function salesOf(ctx: HandlerContext) {
   const till = ctx.till();
@@ -210,10 +210,7 @@ export function createHandlers(ctx: HandlerContext): Handlers {
       const docs = await ctx.till().db.collections.categories!.find().exec();
       return docs.map((d) => d.toJSON() as Category).sort((a, b) => a.name.localeCompare(b.name, 'fr'));
     },
-    'catalog.byCategory': async ({ categoryId, limit }) => {
-      const docs = await ctx.till().db.collections.products!.find({ selector: { categoryId, active: true }, limit: limit ?? 200 }).exec();
-      return docs.map((d) => d.toJSON() as Product).sort((a, b) => a.searchName.localeCompare(b.searchName));
-    },
+    'catalog.byCategory': async ({ categoryId, limit }) => ctx.till().catalog.byCategory(categoryId, limit ?? 200),
 
     'checkout.complete': async (input) => {
       const till = ctx.till();

@@ -1,5 +1,11 @@
-import { ensureRxStorageInstanceParamsAreCorrect, RXDB_VERSION, type RxStorage, type RxStorageInstanceCreationParams } from 'rxdb';
+import { addRxPlugin, ensureRxStorageInstanceParamsAreCorrect, RXDB_VERSION, type RxStorage, type RxStorageInstanceCreationParams } from 'rxdb';
+import { RxDBMigrationSchemaPlugin } from 'rxdb/plugins/migration-schema';
 import { createSQLiteStorageInstance, type SQLiteInternals, type SQLiteStorageSettings } from './storage-instance.js';
+
+// A till updated to a newer schema of a collection (products v1: SKU, barcodes, boutique prices)
+// migrates the documents it holds when it opens: every till database is on this storage, so the
+// plugin is registered with it (RxDB refuses a collection of version > 0 without it).
+addRxPlugin(RxDBMigrationSchemaPlugin);
 
 export { StorageOpenError } from './errors.js';
 export type { SQLiteStorageSettings } from './storage-instance.js';

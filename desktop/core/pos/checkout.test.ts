@@ -16,7 +16,8 @@ describe('checkout', () => {
   let directory: string;
   let db: RxDatabase;
   const product = (id: string, name: string, barcode: string, priceMinor: number, active = true) => ({
-    id, tenantId: 't', barcode, name, searchName: searchForm(name), categoryId: 'c', priceMinor, vatRateBp: 1800, unit: 'piece', active, updatedAt: '2026-11-25T00:00:00Z',
+    id, tenantId: 't', sku: `SKU-${id}`, barcode, barcodes: [barcode], name, searchName: searchForm(name), categoryId: 'c', priceMinor, vatRateBp: 1800, unit: 'piece',
+    lowStockMilli: 0, boutiquePrices: [], active, updatedAt: '2026-11-25T00:00:00Z',
   });
   beforeEach(async () => {
     directory = mkdtempSync(join(tmpdir(), 'afrigest-checkout-'));
@@ -35,7 +36,7 @@ describe('checkout', () => {
   });
 
   it('finds products by barcode and by the start of their name, accents ignored', async () => {
-    const catalog = createCatalog(db);
+    const catalog = createCatalog(db, 'b');
     expect((await catalog.findByBarcode('2240000000084'))?.id).toBe('eau');
     expect(await catalog.findByBarcode('2240000000107')).toBeNull();
     expect((await catalog.search('CAFE')).map((p) => p.id)).toEqual(['cafe']);

@@ -3,7 +3,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { CartLimitError, priceCart, type CartLineInput, type CartTotals } from '../../../shared/cart.js';
 import { formatMoney, type Discount } from '../../../shared/money.js';
 import { DISCOUNT_CAPS, type Role } from '../../../shared/rbac.js';
-import type { Product, Sale, StockMovement, Tender } from '../../../shared/schema/index.js';
+import { productAtBoutique, type Product, type Sale, type StockMovement, type Tender } from '../../../shared/schema/index.js';
 import { AtomicWriteError, insertAtomically } from '../db/atomic-write.js';
 import { PosError } from './errors.js';
 import { PAYMENT_USES_COLLECTION, paymentUses } from './payment-uses.js';
@@ -45,7 +45,8 @@ export function createCheckout(db: RxDatabase, till: TillIdentity, clock: () => 
     const lines: CartLineInput[] = request.lines.map((line) => {
       const product = found.get(line.productId)?.toJSON() as Product | undefined;
       if (!product || !product.active) throw new PosError('PRODUCT_NOT_FOUND', { ref: line.productId });
-      return { product, quantityMilli: line.quantityMilli, ...(line.discount ? { discount: line.discount } : {}) };
+      // The boutique's own price where the company set one: what the screen showed, from the same rule.
+      return { product: productAtBoutique(product, till.boutiqueId), quantityMilli: line.quantityMilli, ...(line.discount ? { discount: line.discount } : {}) };
     });
     // shared/cart's bounds (whole pieces, 9,999 a line, the sale's total): the screen checks them
     // too, but only this check decides.

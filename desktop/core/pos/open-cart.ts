@@ -1,7 +1,7 @@
 import type { RxDatabase, RxJsonSchema } from 'rxdb';
 import { cartProblem, CartLimitError, type CartLineInput } from '../../../shared/cart.js';
 import type { Discount } from '../../../shared/money.js';
-import type { Product, Sale } from '../../../shared/schema/index.js';
+import { productAtBoutique, type Product, type Sale } from '../../../shared/schema/index.js';
 import { localCollection } from '../db/local-collection.js';
 import { PosError } from './errors.js';
 
@@ -39,7 +39,7 @@ function refusal(error: CartLimitError): PosError {
   return new PosError(error.code, error.params);
 }
 
-export function createOpenCart(db: RxDatabase, clock: () => Date = () => new Date()) {
+export function createOpenCart(db: RxDatabase, boutiqueId: string, clock: () => Date = () => new Date()) {
   const collection = () => localCollection(db, OPEN_CART_COLLECTION, schema);
   // Saves apply in the order they were asked: a slower lookup must not let an older cart win.
   let queue: Promise<unknown> = Promise.resolve();
@@ -52,7 +52,8 @@ export function createOpenCart(db: RxDatabase, clock: () => Date = () => new Dat
   async function products(ids: string[]): Promise<Map<string, Product>> {
     const found = await db.collections.products!.findByIds([...new Set(ids)]).exec();
     const byId = new Map<string, Product>();
-    for (const [id, doc] of found) byId.set(id, doc.toJSON() as Product);
+    // Priced as this boutique sells them, as the catalogue and checkout price them.
+    for (const [id, doc] of found) byId.set(id, productAtBoutique(doc.toJSON() as Product, boutiqueId));
     return byId;
   }
 

@@ -28,7 +28,8 @@ export function testEnrolment(cloudUrl: string, boutique: Partial<Enrolment['bou
 }
 
 export const testProduct = (id: string, name: string, barcode: string, priceMinor: number) => ({
-  id, tenantId: 'tenant-1', barcode, name, searchName: searchForm(name), categoryId: 'c1', priceMinor, vatRateBp: 1800, unit: 'piece', active: true, updatedAt: '2026-11-25T00:00:00Z',
+  id, tenantId: 'tenant-1', sku: `SKU-${id}`, barcode, barcodes: [barcode], name, searchName: searchForm(name), categoryId: 'c1', priceMinor, vatRateBp: 1800,
+  unit: 'piece', lowStockMilli: 0, boutiquePrices: [] as Array<{ boutiqueId: string; priceMinor: number }>, active: true, updatedAt: '2026-11-25T00:00:00Z',
 });
 
 /** The output of an accepted bridge call; a refusal fails the test with its error. */

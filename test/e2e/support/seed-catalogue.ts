@@ -84,7 +84,9 @@ export async function seedCatalogue(databases: Databases, tenantId: string, coun
     return {
       id: `e2e-p-${String(i + 1).padStart(6, '0')}`,
       tenantId,
+      sku: `E2E-${String(i + 1).padStart(6, '0')}`,
       barcode: barcode(i + 1),
+      barcodes: [barcode(i + 1)],
       name,
       searchName: searchForm(name),
       categoryId: kind.categoryId,
@@ -92,6 +94,8 @@ export async function seedCatalogue(databases: Databases, tenantId: string, coun
       priceMinor: Math.round((kind.price * (800 + ((i * 7_919) % 401))) / 1000 / 100) * 100,
       vatRateBp: i % 9 === 0 ? 0 : 1800,
       unit: kind.unit,
+      lowStockMilli: i % 3 === 0 ? 10_000 : 0,
+      boutiquePrices: [],
       active: i % 17 !== 5,
       updatedAt: new Date(now - ((i * 104_729) % 7_776_000) * 1000).toISOString(),
     };

@@ -3,6 +3,7 @@ import { BrowserRouter, Link, Navigate, Route, Routes } from 'react-router';
 import { ChangePasswordScreen } from './features/password/change-password-screen.js';
 import { OrderDetailScreen } from './features/orders/order-detail-screen.js';
 import { OrdersScreen } from './features/orders/orders-screen.js';
+import { CatalogueFileScreen } from './features/products/catalogue-file-screen.js';
 import { ProductFormScreen } from './features/products/product-form-screen.js';
 import { ProductsScreen } from './features/products/products-screen.js';
 import { OrderFormScreen } from './features/purchasing/order-form-screen.js';
@@ -64,6 +65,7 @@ export function App() {
           <Route index element={<Navigate to={home} replace />} />
           <Route path="produits" element={<ProductsScreen />} />
           <Route path="produits/nouveau" element={<ProductFormScreen />} />
+          <Route path="produits/fichier" element={<CatalogueFileScreen />} />
           <Route path="produits/:productId" element={<ProductFormScreen />} />
           <Route path="commandes" element={<OrdersScreen />} />
           <Route path="commandes/:orderId" element={<OrderDetailScreen />} />

@@ -29,9 +29,10 @@ export async function openTestTill(prefix: string): Promise<TestTill> {
 }
 
 export function testProduct(id: string, name: string, priceMinor: number, extra: Partial<Product> = {}): Product {
+  const barcode = extra.barcode ?? `224${id.padStart(10, '0')}`.slice(0, 13);
   return {
-    id, tenantId: 't', barcode: `224${id.padStart(10, '0')}`.slice(0, 13), name, searchName: searchForm(name), categoryId: 'c',
-    priceMinor, vatRateBp: 1800, unit: 'piece', active: true, updatedAt: '2026-11-25T00:00:00Z', ...extra,
+    id, tenantId: 't', sku: `SKU-${id}`, barcode, barcodes: [barcode], name, searchName: searchForm(name), categoryId: 'c',
+    priceMinor, vatRateBp: 1800, unit: 'piece', lowStockMilli: 0, boutiquePrices: [], active: true, updatedAt: '2026-11-25T00:00:00Z', ...extra,
   };
 }
 

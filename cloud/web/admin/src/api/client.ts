@@ -149,3 +149,61 @@ export async function signOut(): Promise<void> {
     setSession(null);
   }
 }
+
+type UploadOptions = { body: Blob; contentType: string; signal?: AbortSignal | undefined; onLine: (line: unknown) => void };
+
+/**
+ * Sends a file and reads an NDJSON answer line by line as it comes (the catalogue import reports
+ * its progress that way): each line is handed to `onLine` when it arrives, not at the end. A
+ * refusal before the answer began is an ApiError, as for any call.
+ */
+export async function apiUpload(path: string, options: UploadOptions): Promise<void> {
+  const attempt = async () => {
+    const headers: Record<string, string> = { accept: 'application/x-ndjson', 'accept-language': language, 'content-type': options.contentType };
+    if (accessToken) headers.authorization = `Bearer ${accessToken}`;
+    try {
+      return await fetch(`${API_URL}${path}`, { method: 'POST', headers, body: options.body, credentials: 'omit', signal: options.signal ?? null });
+    } catch (error) {
+      if (error instanceof DOMException && error.name === 'AbortError') throw error;
+      throw new ApiError(0, 'CLOUD_UNREACHABLE', unreachableMessage());
+    }
+  };
+  let response = await attempt();
+  if (response.status === 401 && accessToken && (await refreshSession())) response = await attempt();
+  if (!response.ok || !response.body) {
+    await read(response);
+    return;
+  }
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  let pending = '';
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (value) pending += value;
+    let end: number;
+    while ((end = pending.indexOf('\n')) >= 0) {
+      const line = pending.slice(0, end).trim();
+      pending = pending.slice(end + 1);
+      if (line) options.onLine(JSON.parse(line));
+    }
+    if (done) break;
+  }
+  if (pending.trim()) options.onLine(JSON.parse(pending));
+}
+
+/** A file the API makes (the catalogue's CSV export), with the session's token. */
+export async function apiDownload(path: string, signal?: AbortSignal): Promise<Blob> {
+  const attempt = async () => {
+    const headers: Record<string, string> = { 'accept-language': language };
+    if (accessToken) headers.authorization = `Bearer ${accessToken}`;
+    try {
+      return await fetch(`${API_URL}${path}`, { headers, credentials: 'omit', signal: signal ?? null });
+    } catch (error) {
+      if (error instanceof DOMException && error.name === 'AbortError') throw error;
+      throw new ApiError(0, 'CLOUD_UNREACHABLE', unreachableMessage());
+    }
+  };
+  let response = await attempt();
+  if (response.status === 401 && accessToken && (await refreshSession())) response = await attempt();
+  if (!response.ok) await read(response);
+  return response.blob();
+}

@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
 import { can } from '../../../../../../shared/rbac.js';
 import { ApiError } from '../../api/client.js';
-import { catalogKeys, createProduct, getProduct, listCategories, updateProduct, type Product } from '../../api/catalog.js';
+import { catalogKeys, createProduct, getProduct, listBoutiques, listCategories, updateProduct, type Product } from '../../api/catalog.js';
 import { useFormat } from '../../components/format.js';
 import { useUser } from '../../session/session.js';
 import { TextField } from '../sign-in/sign-in-screen.js';
@@ -47,6 +47,9 @@ function ProductForm({ product }: { product: Product | null }) {
   const queryClient = useQueryClient();
   const writable = can(user.role, 'products', 'write');
   const categories = useQuery({ queryKey: catalogKeys.categories(user.tenantId), queryFn: ({ signal }) => listCategories(user.tenantId, signal), staleTime: 60_000 });
+  const boutiques = useQuery({ queryKey: catalogKeys.boutiques(user.tenantId), queryFn: ({ signal }) => listBoutiques(user.tenantId, signal), staleTime: 60_000 });
+  // A dg sets the prices of their own boutiques; the API refuses the others' (and decides).
+  const mayPrice = (boutiqueId: string) => user.role !== 'dg' || user.boutiqueIds.includes(boutiqueId);
   const [values, setValues] = useState<ProductFormValues>(() => (product ? formFromProduct(product, i18n.language) : emptyProductForm()));
   const [errors, setErrors] = useState<ProductFormErrors>({});
   const [apiFields, setApiFields] = useState<ProductField[]>([]);
@@ -67,6 +70,11 @@ function ProductForm({ product }: { product: Product | null }) {
     setErrors((e) => ({ ...e, [field]: undefined }));
     setApiFields((f) => f.filter((x) => x !== field));
   };
+  const setBoutiquePrice = (boutiqueId: string, text: string) => {
+    setValues((v) => ({ ...v, boutiquePrices: { ...v.boutiquePrices, [boutiqueId]: text } }));
+    setErrors((e) => ({ ...e, boutiquePrices: undefined }));
+    setApiFields((f) => f.filter((x) => x !== 'boutiquePrices'));
+  };
   const message = (field: ProductField) => (errors[field] ? t(`ui.productForm.${errors[field]}`) : apiFields.includes(field) ? ' ' : undefined);
 
   function submit(event: FormEvent) {
@@ -80,6 +88,7 @@ function ProductForm({ product }: { product: Product | null }) {
 
   const hasErrors = Object.values(errors).some(Boolean);
   const price = parsePrice(values.price);
+  const cost = values.cost.trim() ? parsePrice(values.cost) : null;
   const disabled = !writable || save.isPending;
 
   return (
@@ -97,6 +106,16 @@ function ProductForm({ product }: { product: Product | null }) {
       {!writable && <p className="notice">{t('ui.productForm.readOnly')}</p>}
       <form className="card form-grid" onSubmit={submit} noValidate data-testid="product-form">
         <TextField id="product-barcode" label={t('ui.productForm.barcode')} hint={t('ui.productForm.barcodeHint')} value={values.barcode} onChange={set('barcode')} error={message('barcode')} disabled={disabled} autoFocus={!product} />
+        <TextField id="product-sku" label={t('ui.productForm.sku')} hint={t('ui.productForm.skuHint')} value={values.sku} onChange={set('sku')} error={message('sku')} disabled={disabled} />
+        <TextField
+          id="product-barcodes"
+          label={t('ui.productForm.otherBarcodes')}
+          hint={t('ui.productForm.otherBarcodesHint')}
+          value={values.otherBarcodes}
+          onChange={set('otherBarcodes')}
+          error={message('otherBarcodes')}
+          disabled={disabled}
+        />
         <TextField id="product-name" label={t('ui.productForm.name')} value={values.name} onChange={set('name')} error={message('name')} disabled={disabled} />
         <div className="field">
           <label htmlFor="product-category">{t('ui.productForm.category')}</label>
@@ -144,6 +163,56 @@ function ProductForm({ product }: { product: Product | null }) {
           disabled={disabled}
         />
         <TextField id="product-vat" label={t('ui.productForm.vat')} hint={t('ui.productForm.vatHint')} value={values.vat} onChange={set('vat')} error={message('vat')} inputMode="decimal" disabled={disabled} />
+        <TextField
+          id="product-cost"
+          label={t('ui.productForm.cost')}
+          hint={cost !== null && !errors.cost ? t('ui.productForm.costPreview', { amount: format.money(cost) }) : t('ui.productForm.costHint')}
+          value={values.cost}
+          onChange={set('cost')}
+          error={message('cost')}
+          inputMode="numeric"
+          disabled={disabled}
+        />
+        <TextField
+          id="product-low-stock"
+          label={t('ui.productForm.lowStock', { unit: t(`ui.products.units.${values.unit}`) })}
+          hint={t('ui.productForm.lowStockHint')}
+          value={values.lowStock}
+          onChange={set('lowStock')}
+          error={message('lowStock')}
+          inputMode="decimal"
+          disabled={disabled}
+        />
+        {(boutiques.data ?? []).length > 0 && (
+          <fieldset className="field full boutique-prices" data-testid="product-boutique-prices">
+            <legend>{t('ui.productForm.boutiquePrices')}</legend>
+            <small className="hint">{t('ui.productForm.boutiquePricesHint', { price: price !== null ? format.money(price) : '—' })}</small>
+            <div className="boutique-price-grid">
+              {(boutiques.data ?? []).map((b) => (
+                <label key={b.id} className="boutique-price">
+                  <span>
+                    {b.name} <small className="muted">({b.code})</small>
+                  </span>
+                  <input
+                    data-testid={`product-boutique-price-${b.code}`}
+                    value={values.boutiquePrices[b.id] ?? ''}
+                    onChange={(e) => setBoutiquePrice(b.id, e.target.value)}
+                    inputMode="numeric"
+                    placeholder={price !== null ? String(price) : ''}
+                    disabled={disabled || !mayPrice(b.id)}
+                    title={mayPrice(b.id) ? undefined : t('ui.productForm.boutiquePriceNotYours')}
+                    aria-invalid={message('boutiquePrices') ? true : undefined}
+                  />
+                </label>
+              ))}
+            </div>
+            {message('boutiquePrices')?.trim() && (
+              <small className="field-error" data-testid="product-boutique-prices-error">
+                {message('boutiquePrices')}
+              </small>
+            )}
+          </fieldset>
+        )}
         <div className="field full">
           <label className="check">
             <input type="checkbox" checked={values.active} onChange={(e) => set('active')(e.target.checked)} data-testid="product-active" disabled={disabled} />

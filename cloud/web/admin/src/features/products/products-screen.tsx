@@ -78,6 +78,7 @@ export function ProductsScreen() {
   const rows = useMemo(() => list.data?.pages.flatMap((page) => page.products) ?? EMPTY, [list.data]);
   const total = list.data?.pages[0]?.total ?? 0;
 
+  const seesCost = can(user.role, 'products', 'write');
   const columns = useMemo(
     () =>
       helper.columns([
@@ -86,6 +87,10 @@ export function ProductsScreen() {
         helper.accessor('categoryId', { id: 'category', enableSorting: false, header: () => t('ui.products.columns.category'), cell: (c) => <span title={categoryNames.get(c.getValue())}>{categoryNames.get(c.getValue()) ?? '—'}</span> }),
         helper.accessor('unit', { enableSorting: false, header: () => t('ui.products.columns.unit'), cell: (c) => t(`ui.products.units.${c.getValue()}`) }),
         helper.accessor('priceMinor', { header: () => t('ui.products.columns.price'), cell: (c) => format.money(c.getValue()) }),
+        // What the company pays: the API sends it to managers only, the column follows.
+        ...(seesCost
+          ? [helper.accessor((p) => p.costMinor ?? null, { id: 'costMinor', enableSorting: false, header: () => t('ui.products.columns.cost'), cell: (c) => (c.getValue() === null ? '—' : format.money(c.getValue()!)) })]
+          : []),
         helper.accessor('vatRateBp', { enableSorting: false, header: () => t('ui.products.columns.vat'), cell: (c) => format.percent(c.getValue()) }),
         helper.accessor('active', {
           enableSorting: false,
@@ -94,7 +99,7 @@ export function ProductsScreen() {
         }),
         helper.accessor('updatedAt', { header: () => t('ui.products.columns.updatedAt'), cell: (c) => format.date(c.getValue()) }),
       ]),
-    [t, format, categoryNames],
+    [t, format, categoryNames, seesCost],
   );
 
   // The API sorts (100,000 rows are never all here): the table only shows and sets the order.
@@ -148,11 +153,16 @@ export function ProductsScreen() {
             {list.data ? t('ui.products.count', { count: total, formatted: format.number(total) }) : t('ui.app.loading')}
           </p>
         </div>
-        {can(user.role, 'products', 'write') && (
-          <Link className="button primary" to="/produits/nouveau" data-testid="product-new">
-            {t('ui.products.new')}
+        <div className="head-actions">
+          <Link className="button" to="/produits/fichier" data-testid="catalogue-file-link">
+            {t('ui.catalogueFile.open')}
           </Link>
-        )}
+          {can(user.role, 'products', 'write') && (
+            <Link className="button primary" to="/produits/nouveau" data-testid="product-new">
+              {t('ui.products.new')}
+            </Link>
+          )}
+        </div>
       </div>
       {flash && (
         <p className="notice ok" role="status" data-testid="products-flash">

@@ -42,7 +42,7 @@ export function CountsScreen() {
   };
 
   return (
-    <section className="counts" data-testid="counts-screen">
+    <section className="counts-screen" data-testid="counts-screen">
       <Link to="/stock" className="back">
         ← {t('ui.stock.back')}
       </Link>
