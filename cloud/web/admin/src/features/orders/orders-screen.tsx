@@ -1,11 +1,13 @@
-import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
 import { createColumnHelper, tableFeatures, useTable } from '@tanstack/react-table';
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useNavigate, useSearchParams } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import { FULFILMENT_STATUSES, listOrders, orderKeys, type FulfilmentStatus, type OrderFilters, type OrderSummary } from '../../api/orders.js';
+import { choiceField, textField, useAddressFilters } from '../../components/address-filters.js';
+import { DataGrid, usePagedGrid } from '../../components/data-grid.js';
+import { ChoiceField, FilterBar, SearchField, useSearchText } from '../../components/filters.js';
 import { useFormat } from '../../components/format.js';
+import { usePagedList } from '../../components/paged-list.js';
 import { useUser } from '../../session/session.js';
 import { FulfilmentSetting } from './fulfilment-setting.js';
 import { StatusBadge } from './status-badge.js';
@@ -13,26 +15,9 @@ import { StatusBadge } from './status-badge.js';
 const features = tableFeatures({});
 const helper = createColumnHelper<typeof features, OrderSummary>();
 const ROW_HEIGHT = 48;
-const PREFETCH_ROWS = 40;
-const EMPTY: OrderSummary[] = [];
 
 /** The filters live in the address: a reload or a link shows the same list. */
-function useFilters(): [OrderFilters, (changes: Partial<OrderFilters>) => void] {
-  const [params, setParams] = useSearchParams();
-  const status = params.get('statut') ?? '';
-  const filters: OrderFilters = {
-    q: params.get('q') ?? '',
-    status: (FULFILMENT_STATUSES as readonly string[]).includes(status) ? (status as FulfilmentStatus) : '',
-  };
-  const update = (changes: Partial<OrderFilters>) => {
-    const next = { ...filters, ...changes };
-    const search = new URLSearchParams();
-    if (next.q) search.set('q', next.q);
-    if (next.status) search.set('statut', next.status);
-    setParams(search, { replace: true });
-  };
-  return [filters, update];
-}
+const FILTERS = { q: textField('q'), status: choiceField('statut', FULFILMENT_STATUSES, '') };
 
 /** /commandes: the online orders, newest first, by pages as the list scrolls. */
 export function OrdersScreen() {
@@ -40,25 +25,17 @@ export function OrdersScreen() {
   const format = useFormat();
   const user = useUser();
   const navigate = useNavigate();
-  const [filters, setFilters] = useFilters();
-  const [search, setSearch] = useState(filters.q);
+  const [filters, setFilters] = useAddressFilters<OrderFilters>(FILTERS);
+  const [search, setSearch] = useSearchText(filters.q, (q) => setFilters({ q }));
 
-  useEffect(() => {
-    if (search.trim() === filters.q) return;
-    const timer = setTimeout(() => setFilters({ q: search.trim() }), 250);
-    return () => clearTimeout(timer);
-  });
-
-  const list = useInfiniteQuery({
+  const { list, rows } = usePagedList({
     queryKey: orderKeys.list(user.tenantId, filters),
-    queryFn: ({ pageParam, signal }) => listOrders(user.tenantId, filters, pageParam, signal),
-    initialPageParam: null as string | null,
-    getNextPageParam: (last) => last.nextCursor,
-    placeholderData: keepPreviousData,
+    fetchPage: (cursor: string | null, signal) => listOrders(user.tenantId, filters, cursor, signal),
+    next: (page) => page.nextCursor,
+    rowsOf: (page) => page.orders,
     // New orders arrive while the screen is open: the list refreshes itself.
     refetchInterval: 30_000,
   });
-  const rows = useMemo(() => list.data?.pages.flatMap((page) => page.orders) ?? EMPTY, [list.data]);
 
   const columns = useMemo(
     () =>
@@ -81,23 +58,7 @@ export function OrdersScreen() {
     [t, format],
   );
   const table = useTable({ features, columns, data: rows, getRowId: (row) => row.orderId });
-  const tableRows = table.getRowModel().rows;
-
-  const scroller = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({
-    count: tableRows.length + (list.hasNextPage ? 1 : 0),
-    getScrollElement: () => scroller.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 12,
-  });
-  const items = virtualizer.getVirtualItems();
-  const lastIndex = items.at(-1)?.index ?? 0;
-  useEffect(() => {
-    if (list.hasNextPage && !list.isFetchingNextPage && lastIndex >= tableRows.length - PREFETCH_ROWS) void list.fetchNextPage();
-  }, [lastIndex, tableRows.length, list]);
-  useEffect(() => {
-    scroller.current?.scrollTo({ top: 0 });
-  }, [filters.q, filters.status]);
+  const grid = usePagedGrid(list, rows.length, { rowHeight: ROW_HEIGHT, resetKey: JSON.stringify(filters) });
 
   return (
     <section className="products orders" data-testid="orders-screen">
@@ -109,84 +70,37 @@ export function OrdersScreen() {
         <FulfilmentSetting />
       </div>
 
-      <form className="filters" role="search" aria-label={t('ui.orders.filters')} onSubmit={(e) => e.preventDefault()}>
-        <div className="field grow">
-          <label htmlFor="orders-search">{t('ui.orders.search')}</label>
-          <input id="orders-search" data-testid="orders-search" type="search" value={search} placeholder={t('ui.orders.searchPlaceholder')} onChange={(e) => setSearch(e.target.value)} />
-        </div>
-        <div className="field">
-          <label htmlFor="orders-status">{t('ui.orders.status')}</label>
-          <select id="orders-status" data-testid="orders-status" value={filters.status} onChange={(e) => setFilters({ status: e.target.value as FulfilmentStatus | '' })}>
-            <option value="">{t('ui.orders.allStatuses')}</option>
-            {FULFILMENT_STATUSES.map((status) => (
-              <option key={status} value={status}>
-                {t(`ui.orders.fulfilment.${status}`)}
-              </option>
-            ))}
-          </select>
-        </div>
-      </form>
+      <FilterBar label={t('ui.orders.filters')}>
+        <SearchField id="orders-search" label={t('ui.orders.search')} value={search} placeholder={t('ui.orders.searchPlaceholder')} onChange={setSearch} />
+        <ChoiceField
+          id="orders-status"
+          label={t('ui.orders.status')}
+          value={filters.status}
+          all={t('ui.orders.allStatuses')}
+          choices={FULFILMENT_STATUSES.map((status) => ({ value: status, label: t(`ui.orders.fulfilment.${status}`) }))}
+          onChange={(status) => setFilters({ status: status as FulfilmentStatus | '' })}
+        />
+      </FilterBar>
 
-      {list.error && (
-        <p className="error" role="alert" data-testid="orders-error">
-          {list.error.message}
-        </p>
-      )}
-
-      <div className="grid" role="table" aria-label={t('ui.orders.title')} data-testid="orders-table">
-        <div role="rowgroup" className="grid-head">
-          {table.getHeaderGroups().map((group) => (
-            <div role="row" className="grid-row" key={group.id}>
-              {group.headers.map((header) => (
-                <div role="columnheader" key={header.id} className={`cell ocol-${header.column.id}`}>
-                  <table.FlexRender header={header} />
-                </div>
-              ))}
-            </div>
-          ))}
-        </div>
-        <div ref={scroller} className="grid-body" data-testid="orders-scroller">
-          <div role="rowgroup" style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-            {items.map((item) => {
-              const row = tableRows[item.index];
-              if (!row) {
-                return (
-                  <div role="row" key="loader" className="grid-row loader" style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}>
-                    <div role="cell" className="cell">
-                      {t('ui.orders.loadingMore')}
-                    </div>
-                  </div>
-                );
-              }
-              return (
-                <div
-                  role="row"
-                  key={row.id}
-                  className="grid-row"
-                  data-testid="order-row"
-                  data-number={row.original.number}
-                  data-status={row.original.fulfilmentStatus}
-                  style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
-                  onClick={(e) => {
-                    if (!(e.target instanceof HTMLAnchorElement)) navigate(`/commandes/${row.original.orderId}`);
-                  }}
-                >
-                  {row.getAllCells().map((cell) => (
-                    <div role="cell" key={cell.id} className={`cell ocol-${cell.column.id}`}>
-                      <table.FlexRender cell={cell} />
-                    </div>
-                  ))}
-                </div>
-              );
-            })}
-          </div>
-          {list.data && rows.length === 0 && (
-            <p className="empty" data-testid="orders-empty">
-              {filters.q || filters.status ? t('ui.orders.empty') : t('ui.orders.none')}
-            </p>
-          )}
-        </div>
-      </div>
+      <DataGrid
+        table={table}
+        grid={grid}
+        error={list.error}
+        errorTestId="orders-error"
+        label={t('ui.orders.title')}
+        testId="orders-table"
+        scrollerTestId="orders-scroller"
+        columnClass={(id) => `ocol-${id}`}
+        loadingMore={t('ui.orders.loadingMore')}
+        empty={
+          <p className="empty" data-testid="orders-empty">
+            {filters.q || filters.status ? t('ui.orders.empty') : t('ui.orders.none')}
+          </p>
+        }
+        rowTestId="order-row"
+        rowData={(order) => ({ 'data-number': order.number, 'data-status': order.fulfilmentStatus })}
+        onRowClick={(order) => navigate(`/commandes/${order.orderId}`)}
+      />
     </section>
   );
 }

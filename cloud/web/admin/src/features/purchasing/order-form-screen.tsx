@@ -4,10 +4,11 @@ import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
 import { lineAmount } from '../../../../../../shared/money.js';
 import {
-  createOrder, getOrder, listBoutiques, listSuppliers, purchasingKeys, searchProducts, updateOrder,
+  createOrder, getOrder, listBoutiques, listSuppliers, purchasingKeys, updateOrder,
   type OrderDetail, type OrderInput, type ProductHit, type Unit,
 } from '../../api/purchasing.js';
 import { useFormat } from '../../components/format.js';
+import { useProductSearch } from '../../components/product-search.js';
 import { useUser } from '../../session/session.js';
 import { parseQuantity, quantityInputText } from '../../../../../../shared/quantity.js';
 import { parseUnitCost, purchaseQuantityRules } from './quantities.js';
@@ -66,17 +67,7 @@ function OrderForm({ order }: { order: OrderDetail | null }) {
   const [focusKey, setFocusKey] = useState<string | null>(null);
 
   // Product search: asked once the hand pauses, from 2 characters.
-  const [search, setSearch] = useState('');
-  const [term, setTerm] = useState('');
-  useEffect(() => {
-    const timer = setTimeout(() => setTerm(search.trim()), 250);
-    return () => clearTimeout(timer);
-  }, [search]);
-  const hits = useQuery({
-    queryKey: ['products', user.tenantId, 'purchase-search', term],
-    queryFn: ({ signal }) => searchProducts(user.tenantId, term, signal),
-    enabled: term.length >= 2,
-  });
+  const { search, setSearch, asked, hits, clear } = useProductSearch(2);
 
   useEffect(() => {
     if (focusKey) document.getElementById(`line-qty-${focusKey}`)?.focus();
@@ -86,8 +77,7 @@ function OrderForm({ order }: { order: OrderDetail | null }) {
     if (lines.some((l) => l.productId === product.id)) return;
     const key = `new-${product.id}`;
     setLines((current) => [...current, { key, productId: product.id, name: product.name, barcode: product.barcode, unit: product.unit, quantity: '1', unitCost: '' }]);
-    setSearch('');
-    setTerm('');
+    clear();
     setFocusKey(key);
   }
 
@@ -193,7 +183,7 @@ function OrderForm({ order }: { order: OrderDetail | null }) {
             disabled={notDraft}
             aria-controls="order-product-hits"
           />
-          {term.length >= 2 && (
+          {asked && (
             <ul id="order-product-hits" className="search-hits" data-testid="order-product-hits" aria-live="polite">
               {hits.isFetching && !hits.data && <li className="muted">{t('ui.orderForm.searching')}</li>}
               {hits.data?.length === 0 && <li className="muted">{t('ui.orderForm.noProduct')}</li>}

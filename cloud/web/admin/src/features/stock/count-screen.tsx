@@ -1,5 +1,4 @@
-import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useVirtualizer } from '@tanstack/react-virtual';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useRef, useState, type ChangeEvent, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
@@ -17,13 +16,14 @@ import {
   type CountLine,
   type LineState,
 } from '../../api/stock.js';
+import { GridFrame, usePagedGrid } from '../../components/data-grid.js';
 import { useFormat } from '../../components/format.js';
+import { usePagedList } from '../../components/paged-list.js';
 import { useUser } from '../../session/session.js';
 import { formatQuantity, parseQuantity, quantityInputText } from '../../../../../../shared/quantity.js';
 
 const ROW_HEIGHT = 48;
 const STATES: readonly LineState[] = ['all', 'uncounted', 'counted', 'variance'];
-const EMPTY: CountLine[] = [];
 
 /**
  * /stock/inventaires/:countId: the count sheet (counted quantities typed line by line, Enter goes
@@ -51,14 +51,12 @@ export function CountScreen() {
 
   const detail = useQuery({ queryKey: stockKeys.count(user.tenantId, countId), queryFn: ({ signal }) => getCount(user.tenantId, countId, signal) });
   const boutiques = useQuery({ queryKey: [...stockKeys.all(user.tenantId), 'boutiques'], queryFn: ({ signal }) => listStockBoutiques(user.tenantId, signal), staleTime: 60_000 });
-  const lines = useInfiniteQuery({
+  const { list: lines, rows } = usePagedList({
     queryKey: stockKeys.lines(user.tenantId, countId, q, state),
-    queryFn: ({ pageParam, signal }) => listCountLines(user.tenantId, countId, q, state, pageParam, signal),
-    initialPageParam: null as string | null,
-    getNextPageParam: (last) => last.nextCursor,
-    placeholderData: keepPreviousData,
+    fetchPage: (cursor: string | null, signal) => listCountLines(user.tenantId, countId, q, state, cursor, signal),
+    next: (page) => page.nextCursor,
+    rowsOf: (page) => page.lines,
   });
-  const rows = useMemo(() => lines.data?.pages.flatMap((page) => page.lines) ?? EMPTY, [lines.data]);
   const count = detail.data?.count;
   const totals = detail.data?.totals;
   const draft = count?.status === 'draft';
@@ -97,13 +95,8 @@ export function CountScreen() {
     onSuccess: () => queryClient.invalidateQueries({ queryKey: stockKeys.all(user.tenantId) }),
   });
 
-  const scroller = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({ count: rows.length + (lines.hasNextPage ? 1 : 0), getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 10 });
-  const items = virtualizer.getVirtualItems();
-  const lastIndex = items.at(-1)?.index ?? 0;
-  useEffect(() => {
-    if (lines.hasNextPage && !lines.isFetchingNextPage && lastIndex >= rows.length - 30) void lines.fetchNextPage();
-  }, [lastIndex, rows.length, lines]);
+  const grid = usePagedGrid(lines, rows.length, { rowHeight: ROW_HEIGHT, overscan: 10, prefetch: 30 });
+  const { virtualizer } = grid;
 
   /** Saves a line's typed quantity when it changed; false when it cannot be read. */
   const commit = (line: CountLine): boolean => {
@@ -267,79 +260,70 @@ export function CountScreen() {
         </div>
       </div>
 
-      <div className="grid" role="table" aria-label={t('ui.stock.count.sheet')} data-testid="count-table">
-        <div role="rowgroup" className="grid-head">
-          <div role="row" className="grid-row">
+      <GridFrame
+        grid={grid}
+        label={t('ui.stock.count.sheet')}
+        testId="count-table"
+        head={
+          <>
             <div role="columnheader" className="cell col-name">{t('ui.stock.columns.product')}</div>
             <div role="columnheader" className="cell col-c-num">{t('ui.stock.count.expected')}</div>
             <div role="columnheader" className="cell col-c-num">{count.status === 'applied' ? t('ui.stock.count.onHandAtApply') : t('ui.stock.count.onHand')}</div>
             <div role="columnheader" className="cell col-c-input">{t('ui.stock.count.counted')}</div>
             <div role="columnheader" className="cell col-c-num">{t('ui.stock.count.difference')}</div>
             <div role="columnheader" className="cell col-c-money">{t('ui.stock.count.value')}</div>
-          </div>
-        </div>
-        <div ref={scroller} className="grid-body">
-          <div role="rowgroup" style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-            {items.map((item) => {
-              const line = rows[item.index];
-              if (!line) {
-                return (
-                  <div role="row" key="loader" className="grid-row loader" style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}>
-                    <div role="cell" className="cell">
-                      {t('ui.products.loadingMore')}
-                    </div>
-                  </div>
-                );
-              }
-              const typed = edits.get(line.productId);
-              const error = lineErrors.get(line.productId);
-              const unitOf = (milli: number, signed = false) => formatQuantity(milli, format.locale, { unit: line.unit, signed });
-              return (
-                <div role="row" key={line.productId} className="grid-row static" data-testid="count-line" data-barcode={line.barcode} style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}>
-                  <div role="cell" className="cell col-name">
-                    <span className="product-cell">
-                      <span title={line.name}>{line.name}</span>
-                      <small className="mono muted">{line.barcode}</small>
-                    </span>
-                  </div>
-                  <div role="cell" className="cell col-c-num" data-testid="line-expected">{unitOf(line.expectedMilli)}</div>
-                  <div role="cell" className={`cell col-c-num${line.onHandMilli !== line.expectedMilli ? ' moved' : ''}`} title={line.onHandMilli !== line.expectedMilli ? t('ui.stock.count.movedSince') : undefined}>
-                    {unitOf(line.onHandMilli)}
-                  </div>
-                  <div role="cell" className="cell col-c-input">
-                    {writable ? (
-                      <input
-                        className={`count-input${typed !== undefined ? ' dirty' : ''}`}
-                        inputMode="decimal"
-                        aria-label={t('ui.stock.count.countedOf', { name: line.name })}
-                        aria-invalid={error ? true : undefined}
-                        title={error}
-                        data-line-index={item.index}
-                        data-testid="line-counted"
-                        value={typed ?? quantityInputText(line.countedMilli, format.locale)}
-                        onChange={(e) => setEdits((current) => new Map(current).set(line.productId, e.target.value))}
-                        onBlur={() => commit(line)}
-                        onKeyDown={(e) => onKey(e, item.index)}
-                      />
-                    ) : line.countedMilli === null ? (
-                      <span className="muted">—</span>
-                    ) : (
-                      unitOf(line.countedMilli)
-                    )}
-                  </div>
-                  <div role="cell" className={`cell col-c-num${line.differenceMilli ? (line.differenceMilli < 0 ? ' negative' : ' positive') : ''}`} data-testid="line-difference" data-milli={line.differenceMilli ?? ''}>
-                    {line.differenceMilli === null ? '—' : unitOf(line.differenceMilli, true)}
-                  </div>
-                  <div role="cell" className="cell col-c-money">
-                    {line.differenceValueMinor === null ? (line.differenceMilli ? <span className="muted">{t('ui.stock.count.noCost')}</span> : '—') : format.money(line.differenceValueMinor)}
-                  </div>
-                </div>
-              );
-            })}
-          </div>
-          {lines.data && rows.length === 0 && <p className="empty">{t('ui.stock.count.emptyView')}</p>}
-        </div>
-      </div>
+          </>
+        }
+        loadingMore={t('ui.products.loadingMore')}
+        empty={<p className="empty">{t('ui.stock.count.emptyView')}</p>}
+        renderRow={(index, attributes) => {
+          const line = rows[index]!;
+          const typed = edits.get(line.productId);
+          const error = lineErrors.get(line.productId);
+          const unitOf = (milli: number, signed = false) => formatQuantity(milli, format.locale, { unit: line.unit, signed });
+          return (
+            <div role="row" key={line.productId} {...attributes} className="grid-row static" data-testid="count-line" data-barcode={line.barcode}>
+              <div role="cell" className="cell col-name">
+                <span className="product-cell">
+                  <span title={line.name}>{line.name}</span>
+                  <small className="mono muted">{line.barcode}</small>
+                </span>
+              </div>
+              <div role="cell" className="cell col-c-num" data-testid="line-expected">{unitOf(line.expectedMilli)}</div>
+              <div role="cell" className={`cell col-c-num${line.onHandMilli !== line.expectedMilli ? ' moved' : ''}`} title={line.onHandMilli !== line.expectedMilli ? t('ui.stock.count.movedSince') : undefined}>
+                {unitOf(line.onHandMilli)}
+              </div>
+              <div role="cell" className="cell col-c-input">
+                {writable ? (
+                  <input
+                    className={`count-input${typed !== undefined ? ' dirty' : ''}`}
+                    inputMode="decimal"
+                    aria-label={t('ui.stock.count.countedOf', { name: line.name })}
+                    aria-invalid={error ? true : undefined}
+                    title={error}
+                    data-line-index={index}
+                    data-testid="line-counted"
+                    value={typed ?? quantityInputText(line.countedMilli, format.locale)}
+                    onChange={(e) => setEdits((current) => new Map(current).set(line.productId, e.target.value))}
+                    onBlur={() => commit(line)}
+                    onKeyDown={(e) => onKey(e, index)}
+                  />
+                ) : line.countedMilli === null ? (
+                  <span className="muted">—</span>
+                ) : (
+                  unitOf(line.countedMilli)
+                )}
+              </div>
+              <div role="cell" className={`cell col-c-num${line.differenceMilli ? (line.differenceMilli < 0 ? ' negative' : ' positive') : ''}`} data-testid="line-difference" data-milli={line.differenceMilli ?? ''}>
+                {line.differenceMilli === null ? '—' : unitOf(line.differenceMilli, true)}
+              </div>
+              <div role="cell" className="cell col-c-money">
+                {line.differenceValueMinor === null ? (line.differenceMilli ? <span className="muted">{t('ui.stock.count.noCost')}</span> : '—') : format.money(line.differenceValueMinor)}
+              </div>
+            </div>
+          );
+        }}
+      />
 
       {confirming && (
         <ConfirmApply

@@ -5,6 +5,7 @@ import { Link, useNavigate } from 'react-router';
 import { can } from '../../../../../../shared/rbac.js';
 import { catalogKeys, listCategories } from '../../api/catalog.js';
 import { createCount, listCounts, listStockBoutiques, stockKeys } from '../../api/stock.js';
+import { ChoiceField, namedChoices } from '../../components/filters.js';
 import { useFormat } from '../../components/format.js';
 import { useUser } from '../../session/session.js';
 
@@ -55,31 +56,12 @@ export function CountsScreen() {
         <form className="card count-new" onSubmit={submit} aria-labelledby="count-new-title" data-testid="count-new">
           <h2 id="count-new-title">{t('ui.stock.countList.new')}</h2>
           <div className="filters">
-            <div className="field">
-              <label htmlFor="count-boutique">{t('ui.stock.boutique')}</label>
-              <select id="count-boutique" data-testid="count-boutique" value={chosenBoutique} onChange={(e) => setBoutiqueId(e.target.value)}>
-                {(boutiques.data ?? []).map((b) => (
-                  <option key={b.id} value={b.id}>
-                    {b.name}
-                  </option>
-                ))}
-              </select>
-            </div>
+            <ChoiceField id="count-boutique" label={t('ui.stock.boutique')} value={chosenBoutique} choices={namedChoices(boutiques.data)} onChange={setBoutiqueId} />
             <div className="field grow">
               <label htmlFor="count-label">{t('ui.stock.countList.label')}</label>
               <input id="count-label" data-testid="count-label" maxLength={120} value={label} placeholder={t('ui.stock.countList.labelPlaceholder')} onChange={(e) => setLabel(e.target.value)} />
             </div>
-            <div className="field">
-              <label htmlFor="count-category">{t('ui.products.category')}</label>
-              <select id="count-category" data-testid="count-category" value={categoryId} onChange={(e) => setCategoryId(e.target.value)}>
-                <option value="">{t('ui.stock.countList.everything')}</option>
-                {(categories.data ?? []).map((c) => (
-                  <option key={c.id} value={c.id}>
-                    {c.name}
-                  </option>
-                ))}
-              </select>
-            </div>
+            <ChoiceField id="count-category" label={t('ui.products.category')} value={categoryId} all={t('ui.stock.countList.everything')} choices={namedChoices(categories.data)} onChange={setCategoryId} />
             <div className="field">
               <label htmlFor="count-q">{t('ui.stock.countList.search')}</label>
               <input id="count-q" data-testid="count-q" maxLength={100} value={q} onChange={(e) => setQ(e.target.value)} />

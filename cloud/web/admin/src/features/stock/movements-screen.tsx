@@ -1,12 +1,13 @@
-import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
 import { createColumnHelper, tableFeatures, useTable } from '@tanstack/react-table';
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { can } from '../../../../../../shared/rbac.js';
 import { productHistory, stockKeys, type Movement } from '../../api/stock.js';
+import { DataGrid, usePagedGrid } from '../../components/data-grid.js';
+import { ChoiceField, FilterBar, namedChoices } from '../../components/filters.js';
 import { useFormat } from '../../components/format.js';
+import { usePagedList } from '../../components/paged-list.js';
 import { useUser } from '../../session/session.js';
 import { AdjustDialog } from './adjust-dialog.js';
 import { formatQuantity } from '../../../../../../shared/quantity.js';
@@ -14,7 +15,6 @@ import { formatQuantity } from '../../../../../../shared/quantity.js';
 const features = tableFeatures({});
 const helper = createColumnHelper<typeof features, Movement>();
 const ROW_HEIGHT = 44;
-const EMPTY: Movement[] = [];
 
 /** /stock/produits/:productId: every movement of a product in the boutiques the user sees, newest first. */
 export function MovementsScreen() {
@@ -27,17 +27,15 @@ export function MovementsScreen() {
   const [adjusting, setAdjusting] = useState(false);
   const [flash, setFlash] = useState<string | null>(null);
 
-  const list = useInfiniteQuery({
+  const { list, rows } = usePagedList({
     queryKey: stockKeys.history(user.tenantId, productId, boutiqueId),
-    queryFn: ({ pageParam, signal }) => productHistory(user.tenantId, productId, boutiqueId, pageParam, signal),
-    initialPageParam: null as string | null,
-    getNextPageParam: (last) => last.nextCursor,
-    placeholderData: keepPreviousData,
+    fetchPage: (cursor: string | null, signal) => productHistory(user.tenantId, productId, boutiqueId, cursor, signal),
+    next: (page) => page.nextCursor,
+    rowsOf: (page) => page.movements,
   });
   const first = list.data?.pages[0];
   const unit = first?.product.unit ?? 'piece';
   const boutiqueNames = useMemo(() => new Map((first?.boutiques ?? []).map((b) => [b.id, b.name])), [first]);
-  const rows = useMemo(() => list.data?.pages.flatMap((page) => page.movements) ?? EMPTY, [list.data]);
 
   const columns = useMemo(
     () =>
@@ -64,14 +62,7 @@ export function MovementsScreen() {
     [t, format, boutiqueNames, unit],
   );
   const table = useTable({ features, columns, data: rows, getRowId: (row) => row.id });
-  const tableRows = table.getRowModel().rows;
-  const scroller = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({ count: tableRows.length + (list.hasNextPage ? 1 : 0), getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
-  const items = virtualizer.getVirtualItems();
-  const lastIndex = items.at(-1)?.index ?? 0;
-  useEffect(() => {
-    if (list.hasNextPage && !list.isFetchingNextPage && lastIndex >= tableRows.length - 20) void list.fetchNextPage();
-  }, [lastIndex, tableRows.length, list]);
+  const grid = usePagedGrid(list, rows.length, { rowHeight: ROW_HEIGHT, prefetch: 20 });
 
   return (
     <section className="products history" data-testid="history-screen">
@@ -101,63 +92,29 @@ export function MovementsScreen() {
           {flash}
         </p>
       )}
-      <form className="filters" onSubmit={(e) => e.preventDefault()}>
-        <div className="field">
-          <label htmlFor="history-boutique">{t('ui.stock.boutique')}</label>
-          <select id="history-boutique" value={boutiqueId} onChange={(e) => setParams(e.target.value ? { boutique: e.target.value } : {}, { replace: true })}>
-            <option value="">{t('ui.stock.allBoutiques')}</option>
-            {(first?.boutiques ?? []).map((b) => (
-              <option key={b.id} value={b.id}>
-                {b.name}
-              </option>
-            ))}
-          </select>
-        </div>
-      </form>
-      {list.error && (
-        <p className="error" role="alert" data-testid="history-error">
-          {list.error.message}
-        </p>
-      )}
-      <div className="grid" role="table" aria-label={t('ui.stock.history.title')} data-testid="history-table">
-        <div role="rowgroup" className="grid-head">
-          {table.getHeaderGroups().map((group) => (
-            <div role="row" className="grid-row" key={group.id}>
-              {group.headers.map((header) => (
-                <div role="columnheader" key={header.id} className={`cell col-m-${header.column.id}`}>
-                  <table.FlexRender header={header} />
-                </div>
-              ))}
-            </div>
-          ))}
-        </div>
-        <div ref={scroller} className="grid-body">
-          <div role="rowgroup" style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-            {items.map((item) => {
-              const row = tableRows[item.index];
-              if (!row) {
-                return (
-                  <div role="row" key="loader" className="grid-row loader" style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}>
-                    <div role="cell" className="cell">
-                      {t('ui.products.loadingMore')}
-                    </div>
-                  </div>
-                );
-              }
-              return (
-                <div role="row" key={row.id} className="grid-row static" data-testid="history-row" data-kind={row.original.kind} style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}>
-                  {row.getAllCells().map((cell) => (
-                    <div role="cell" key={cell.id} className={`cell col-m-${cell.column.id}`}>
-                      <table.FlexRender cell={cell} />
-                    </div>
-                  ))}
-                </div>
-              );
-            })}
-          </div>
-          {list.data && rows.length === 0 && <p className="empty">{t('ui.stock.history.empty')}</p>}
-        </div>
-      </div>
+      <FilterBar search={false}>
+        <ChoiceField
+          id="history-boutique"
+          label={t('ui.stock.boutique')}
+          value={boutiqueId}
+          all={t('ui.stock.allBoutiques')}
+          choices={namedChoices(first?.boutiques)}
+          onChange={(value) => setParams(value ? { boutique: value } : {}, { replace: true })}
+        />
+      </FilterBar>
+      <DataGrid
+        table={table}
+        grid={grid}
+        error={list.error}
+        errorTestId="history-error"
+        label={t('ui.stock.history.title')}
+        testId="history-table"
+        columnClass={(id) => `col-m-${id}`}
+        loadingMore={t('ui.products.loadingMore')}
+        empty={<p className="empty">{t('ui.stock.history.empty')}</p>}
+        rowTestId="history-row"
+        rowData={(movement) => ({ 'data-kind': movement.kind })}
+      />
       {adjusting && first && (
         <AdjustDialog
           product={first.product}

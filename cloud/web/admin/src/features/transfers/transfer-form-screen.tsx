@@ -2,9 +2,11 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
-import { listProducts, type Product } from '../../api/catalog.js';
+import type { Product } from '../../api/catalog.js';
+import type { ProductHit } from '../../api/purchasing.js';
 import { createTransfer, getTransfer, listBoutiques, transferKeys, updateTransfer, type Transfer } from '../../api/transfers.js';
 import { useFormat } from '../../components/format.js';
+import { useProductSearch } from '../../components/product-search.js';
 import { useUser } from '../../session/session.js';
 import { formatQuantity, parseQuantity } from '../../../../../../shared/quantity.js';
 
@@ -48,8 +50,7 @@ function TransferForm({ transfer }: { transfer: Transfer | null }) {
   const [lines, setLines] = useState<Line[]>(() =>
     (transfer?.lines ?? []).map((l) => ({ productId: l.productId, name: l.name, barcode: '', unit: null, quantity: formatQuantity(l.quantityMilli, format.locale) })),
   );
-  const [search, setSearch] = useState('');
-  const [term, setTerm] = useState('');
+  const { search, setSearch, asked, hits, clear } = useProductSearch(1);
   const [highlight, setHighlight] = useState(0);
   const [problem, setProblem] = useState<string | null>(null);
   const quantityRefs = useRef(new Map<string, HTMLInputElement>());
@@ -59,32 +60,21 @@ function TransferForm({ transfer }: { transfer: Transfer | null }) {
     if (!from && sources.length === 1) setFrom(sources[0]!.id);
   }, [from, sources]);
   useEffect(() => {
-    const timer = setTimeout(() => setTerm(search.trim()), 200);
-    return () => clearTimeout(timer);
-  }, [search]);
-  useEffect(() => {
     if (focusProduct.current) {
       quantityRefs.current.get(focusProduct.current)?.focus();
       focusProduct.current = null;
     }
   });
 
-  const found = useQuery({
-    queryKey: ['products', user.tenantId, 'transfer-search', term],
-    queryFn: ({ signal }) => listProducts(user.tenantId, { q: term, categoryId: '', status: 'active', sort: 'name', dir: 'asc' }, null, signal),
-    enabled: term.length > 0,
-    select: (page) => page.products.slice(0, 8),
-  });
-  const results = term ? (found.data ?? []) : [];
+  const results = asked ? (hits.data ?? []) : [];
 
-  function add(product: Product) {
+  function add(product: ProductHit) {
     setProblem(null);
     if (!lines.some((l) => l.productId === product.id)) {
       setLines([...lines, { productId: product.id, name: product.name, barcode: product.barcode, unit: product.unit, quantity: '' }]);
     }
     focusProduct.current = product.id;
-    setSearch('');
-    setTerm('');
+    clear();
     setHighlight(0);
   }
 
@@ -199,7 +189,7 @@ function TransferForm({ transfer }: { transfer: Transfer | null }) {
               ))}
             </ul>
           )}
-          {term && found.data && results.length === 0 && <small className="hint">{t('ui.transfers.noProduct')}</small>}
+          {asked && hits.data && results.length === 0 && <small className="hint">{t('ui.transfers.noProduct')}</small>}
         </div>
 
         <table className="lines" data-testid="transfer-lines">
