@@ -50,7 +50,9 @@ describe.skipIf(!HAS_CHROMIUM)('purchasing in the web admin', () => {
     const pieces = ((await api.call('get', `/api/tenants/${tenant}/products?limit=200&sort=barcode`, { token: pdgToken })).body.products as ApiProduct[]).filter((p) => p.unit === 'piece');
     [productA, productB] = [pieces[0]!, pieces[1]!];
     // Product A has a cost from earlier purchases, product B none yet: both cases of the rule show.
-    await api.services.databases.withTenant(tenant, (tx) => tx.query(`UPDATE products SET cost_minor = 1800 WHERE tenant_id = $1 AND id = $2`, [tenant, productA.id]));
+    await api.services.databases.withTenant(tenant, (tx) =>
+      tx.query(`UPDATE products SET cost_minor = CASE id WHEN $2 THEN 1800 END WHERE tenant_id = $1 AND id IN ($2, $3)`, [tenant, productA.id, productB.id]),
+    );
     browser = await launchChromium();
     ({ page } = await frenchPage(browser));
   }, 300_000);

@@ -68,10 +68,13 @@ describe.skipIf(!HAS_CHROMIUM)('stock in the web admin', () => {
     const code = await api.call('post', `/api/tenants/${tenant}/devices/enrolment-codes`, { token: pdg, body: { boutiqueId: kal.id, deviceName: 'Caisse Kaloum 1' } });
     const enrolled = await api.call('post', '/api/devices/enrol', { body: { tenant: 'demo', code: code.body.code } });
     till = { credential: `Device ${enrolled.body.credential}` };
-    // Thresholds as the catalogue keeps them: a few products to restock, for the low-stock view.
-    await api.services.databases.withTenant(tenant, (tx) =>
-      writeDocuments(tx, tenant, 'products', products.slice(20, 24).map((p) => ({ ...p, lowStockMilli: 500_000, updatedAt: new Date().toISOString() }))),
-    );
+    // Thresholds as the catalogue keeps them: the demo gives every product one; here only four
+    // products are to restock, so what the low-stock view must show is known.
+    const toRestock = new Set(products.slice(20, 24).map((p) => p.id));
+    await api.services.databases.withTenant(tenant, async (tx) => {
+      const { rows } = await tx.query<{ doc: Record<string, unknown> & { id: string } }>(`SELECT doc FROM products WHERE tenant_id = $1 AND NOT deleted`, [tenant]);
+      await writeDocuments(tx, tenant, 'products', rows.map(({ doc }) => ({ ...doc, lowStockMilli: toRestock.has(doc.id) ? 500_000 : 0, updatedAt: new Date().toISOString() })));
+    });
     browser = await launchChromium();
     ({ page } = await frenchPage(browser));
   }, 300_000);
