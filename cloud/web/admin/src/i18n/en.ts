@@ -118,7 +118,7 @@ export const uiEn: UiCatalogue = {
     costHint: 'Seen by managers only, never at the till.',
     costPreview: 'Cost: {{amount}}',
     lowStock: 'Low-stock threshold ({{unit}})',
-    lowStockHint: 'Warns when a boutique’s stock falls to this level; empty: no warning.',
+    lowStockHint: 'Warns when a boutique’s stock falls below this level; empty: no warning.',
     boutiquePrices: 'Prices per boutique',
     boutiquePricesHint: 'Leave empty to sell at the company’s price ({{price}}).',
     boutiquePriceNotYours: 'Only the CEO sets this boutique’s price.',

@@ -116,7 +116,7 @@ export const uiFr = {
     costHint: 'Visible des gérants seulement, jamais en caisse.',
     costPreview: 'Coût : {{amount}}',
     lowStock: 'Seuil de stock bas ({{unit}})',
-    lowStockHint: 'Alerte quand le stock d’une boutique descend à ce niveau ; vide : pas d’alerte.',
+    lowStockHint: 'Alerte quand le stock d’une boutique passe sous ce niveau ; vide : pas d’alerte.',
     boutiquePrices: 'Prix par boutique',
     boutiquePricesHint: 'Laissez vide pour vendre au prix de l’entreprise ({{price}}).',
     boutiquePriceNotYours: 'Seul le PDG fixe le prix de cette boutique.',
